@@ -1,0 +1,62 @@
+package dev.avatars.avatar;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/** What the rest of the app needs of a user's avatar: its lifecycle and how it looks in the API. */
+@Service
+public class AvatarService {
+
+	private final AvatarStore store;
+
+	private final AvatarStorage storage;
+
+	AvatarService(AvatarStore store, AvatarStorage storage) {
+		this.store = store;
+		this.storage = storage;
+	}
+
+	/** Called in the transaction that creates the user. */
+	public void createFor(long userId) {
+		this.store.create(userId);
+	}
+
+	/**
+	 * Called in the transaction that deletes the user (the row goes with it by cascade); the files go once that
+	 * transaction has committed, so a rollback never leaves a user without their files.
+	 */
+	public void deleteFilesOnCommit(long userId) {
+		String originalKey = this.store.find(userId).map(AvatarRow::originalKey).orElse(null);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				AvatarService.this.storage.deleteAll(userId, originalKey);
+			}
+		});
+	}
+
+	public AvatarView view(long userId) {
+		return this.store.find(userId).map(AvatarService::toView).orElseGet(AvatarService::none);
+	}
+
+	public Map<Long, AvatarView> views(Collection<Long> userIds) {
+		return this.store.findAll(userIds)
+			.values()
+			.stream()
+			.collect(Collectors.toMap(AvatarRow::userId, AvatarService::toView));
+	}
+
+	public static AvatarView none() {
+		return new AvatarView(AvatarStatus.NONE, null, null, null, null);
+	}
+
+	private static AvatarView toView(AvatarRow row) {
+		return new AvatarView(row.status(), row.uploadedAt(), row.processedAt(), null, row.error());
+	}
+
+}

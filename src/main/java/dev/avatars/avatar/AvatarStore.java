@@ -1,0 +1,84 @@
+package dev.avatars.avatar;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The avatars table, in plain SQL: uploads and the job coordinate through conditional UPDATEs on it, and the
+ * timestamps that matter come from the database clock, shared by every instance.
+ */
+@Repository
+class AvatarStore {
+
+	private final JdbcClient jdbc;
+
+	AvatarStore(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void create(long userId) {
+		this.jdbc.sql("INSERT INTO avatars (user_id, status) VALUES (?, 'NONE')").param(userId).update();
+	}
+
+	Optional<AvatarRow> find(long userId) {
+		return this.jdbc.sql("SELECT " + AvatarRow.COLUMNS + " FROM avatars WHERE user_id = ?")
+			.param(userId)
+			.query(AvatarRow::map)
+			.optional();
+	}
+
+	Map<Long, AvatarRow> findAll(Collection<Long> userIds) {
+		if (userIds.isEmpty()) {
+			return Map.of();
+		}
+		List<AvatarRow> rows = this.jdbc.sql("SELECT " + AvatarRow.COLUMNS + " FROM avatars WHERE user_id IN (:ids)")
+			.param("ids", userIds)
+			.query(AvatarRow::map)
+			.list();
+		return rows.stream().collect(Collectors.toMap(AvatarRow::userId, Function.identity()));
+	}
+
+	/**
+	 * Points the avatar at a new original and makes it the next version to process. The row lock serialises
+	 * concurrent uploads of one user, so each one learns exactly which original it replaced.
+	 * @return the replaced original's key, which the caller deletes once this has committed
+	 * @throws IllegalStateException when the user has no avatar row (there is no such user)
+	 */
+	@Transactional
+	Optional<String> replaceOriginal(long userId, String key, ImageFormat format, ImageHeader header) {
+		Optional<String> previous = this.jdbc.sql("SELECT original_key FROM avatars WHERE user_id = ? FOR UPDATE")
+			.param(userId)
+			.query((rs, n) -> Optional.ofNullable(rs.getString(1)))
+			.optional()
+			.orElseThrow(() -> new MissingAvatarRowException(userId));
+		this.jdbc.sql("""
+				UPDATE avatars
+				   SET status = 'PENDING', version = version + 1, original_key = ?, format = ?, width = ?, height = ?,
+				       uploaded_at = CURRENT_TIMESTAMP, due_at = CURRENT_TIMESTAMP, error = NULL, attempts = 0,
+				       lease_owner = NULL
+				 WHERE user_id = ?""")
+			.params(key, format.name(), header.width(), header.height(), userId)
+			.update();
+		return previous;
+	}
+
+	static class MissingAvatarRowException extends RuntimeException {
+
+		final long userId;
+
+		MissingAvatarRowException(long userId) {
+			super("No avatar row for user " + userId);
+			this.userId = userId;
+		}
+
+	}
+
+}

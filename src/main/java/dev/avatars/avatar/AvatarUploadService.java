@@ -1,0 +1,110 @@
+package dev.avatars.avatar;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.avatars.user.UserNotFoundException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * Accepts an upload in the request thread: checks it, stores it, records it, and nothing heavier. Decoding and
+ * resizing belong to the thumbnail job. Whatever is refused leaves no file behind and the row untouched.
+ */
+@Service
+class AvatarUploadService {
+
+	private final AvatarStore store;
+
+	private final AvatarStorage storage;
+
+	private final UploadProperties limits;
+
+	AvatarUploadService(AvatarStore store, AvatarStorage storage, UploadProperties limits) {
+		this.store = store;
+		this.storage = storage;
+		this.limits = limits;
+	}
+
+	void accept(long userId, MultipartFile file) throws IOException {
+		if (this.store.find(userId).isEmpty()) {
+			throw new UserNotFoundException(userId);
+		}
+		if (file == null) {
+			throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "No file",
+					"Send the picture as a multipart/form-data field named 'file'.");
+		}
+		if (file.isEmpty()) {
+			throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "Empty file", "The file is empty.");
+		}
+		long maxBytes = this.limits.maxBytes().toBytes();
+		if (file.getSize() > maxBytes) {
+			throw UploadRejectedException.tooLarge(maxBytes);
+		}
+		Path incoming = this.storage.newIncomingFile();
+		try {
+			// A File, not a Path: the container then renames its spooled part instead of copying it.
+			file.transferTo(incoming.toFile());
+			ImageFormat format = sniff(incoming);
+			ImageHeader header = checkHeader(incoming, format);
+			String key = this.storage.keepOriginal(incoming, format);
+			Optional<String> replaced;
+			try {
+				replaced = this.store.replaceOriginal(userId, key, format, header);
+			}
+			catch (RuntimeException ex) {
+				this.storage.deleteOriginal(key);
+				if (ex instanceof AvatarStore.MissingAvatarRowException) {
+					throw new UserNotFoundException(userId); // deleted while uploading
+				}
+				throw ex;
+			}
+			replaced.ifPresent(this.storage::deleteOriginal);
+		}
+		finally {
+			Files.deleteIfExists(incoming);
+		}
+	}
+
+	private static ImageFormat sniff(Path file) throws IOException {
+		byte[] head;
+		try (InputStream in = Files.newInputStream(file)) {
+			head = in.readNBytes(ImageFormat.SIGNATURE_LENGTH);
+		}
+		return ImageFormat.sniff(head)
+			.orElseThrow(() -> new UploadRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Not a supported image",
+					"The file is not a JPEG, PNG, GIF, WebP or BMP image."));
+	}
+
+	private ImageHeader checkHeader(Path file, ImageFormat format) {
+		ImageHeader header;
+		try {
+			header = ImageHeader.read(file, format);
+		}
+		catch (IOException ex) {
+			throw unprocessable("Unreadable image", "The " + format.name()
+					+ " header cannot be read; the file may be damaged or truncated.");
+		}
+		int min = this.limits.minDimension();
+		if (header.width() < min || header.height() < min) {
+			throw unprocessable("Image too small", "The image is " + header.width() + "×" + header.height()
+					+ " pixels; it must be at least " + min + "×" + min + ".");
+		}
+		if (header.pixels() > this.limits.maxPixels()) {
+			throw unprocessable("Image too large", "The image is " + header.width() + "×" + header.height() + " ("
+					+ Sizes.megapixels(header.pixels()) + "); the limit is "
+					+ Sizes.megapixels(this.limits.maxPixels()) + ".");
+		}
+		return header;
+	}
+
+	private static UploadRejectedException unprocessable(String title, String detail) {
+		return new UploadRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, title, detail);
+	}
+
+}

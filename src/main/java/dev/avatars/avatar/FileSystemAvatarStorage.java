@@ -1,0 +1,137 @@
+package dev.avatars.avatar;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * Layout under the root: {@code originals/<uuid>.<ext>} (private, never served),
+ * {@code thumbnails/<userId>/...} and {@code incoming/} for the servlet container's multipart spool.
+ */
+@Component
+class FileSystemAvatarStorage implements AvatarStorage {
+
+	private static final Logger log = LoggerFactory.getLogger(FileSystemAvatarStorage.class);
+
+	private static final String TEMP_SUFFIX = ".tmp";
+
+	/** Older temp files are left over from a crash; younger ones may belong to an upload in flight. */
+	private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
+	private final Path root;
+
+	private final Path originals;
+
+	private final Path thumbnails;
+
+	private final Path incoming;
+
+	FileSystemAvatarStorage(StorageProperties properties, @Value("${avatars.home}") Path home) {
+		this.root = home.resolve(properties.root()).toAbsolutePath().normalize();
+		this.originals = this.root.resolve("originals");
+		this.thumbnails = this.root.resolve("thumbnails");
+		this.incoming = this.root.resolve("incoming");
+		try {
+			Files.createDirectories(this.originals);
+			Files.createDirectories(this.thumbnails);
+			Files.createDirectories(this.incoming);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the storage folders under " + this.root, ex);
+		}
+		log.info("Storing avatars under {}", this.root);
+		sweepAbandoned(this.originals);
+		sweepAbandoned(this.incoming);
+	}
+
+	Path root() {
+		return this.root;
+	}
+
+	/** The servlet container spools multipart uploads here: same file system, so keeping a file is a rename. */
+	Path incomingFolder() {
+		return this.incoming;
+	}
+
+	@Override
+	public Path newIncomingFile() {
+		return this.originals.resolve("." + UUID.randomUUID() + TEMP_SUFFIX);
+	}
+
+	@Override
+	public String keepOriginal(Path incomingFile, ImageFormat format) throws IOException {
+		String key = UUID.randomUUID() + "." + format.extension();
+		Files.move(incomingFile, this.originals.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+		return key;
+	}
+
+	@Override
+	public Path original(String key) {
+		Path path = this.originals.resolve(key).normalize();
+		if (!path.getParent().equals(this.originals)) {
+			throw new IllegalArgumentException("Not an original's key: " + key);
+		}
+		return path;
+	}
+
+	@Override
+	public void deleteOriginal(String key) {
+		deleteQuietly(original(key));
+	}
+
+	@Override
+	public void deleteAll(long userId, String originalKey) {
+		if (originalKey != null) {
+			deleteOriginal(originalKey);
+		}
+		try {
+			FileSystemUtils.deleteRecursively(userThumbnails(userId));
+		}
+		catch (IOException ex) {
+			log.warn("Could not delete the thumbnails of user {}: {}", userId, ex.toString());
+		}
+	}
+
+	Path userThumbnails(long userId) {
+		return this.thumbnails.resolve(Long.toString(userId));
+	}
+
+	private static void deleteQuietly(Path path) {
+		try {
+			Files.deleteIfExists(path);
+		}
+		catch (IOException ex) {
+			// A leftover file costs disk space, never correctness: rows point at the files that count.
+			log.warn("Could not delete {}: {}", path, ex.toString());
+		}
+	}
+
+	private static void sweepAbandoned(Path folder) {
+		FileTime cutoff = FileTime.from(Instant.now().minus(ABANDONED_AFTER));
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + TEMP_SUFFIX)) {
+			for (Path file : files) {
+				if (Files.getLastModifiedTime(file).compareTo(cutoff) < 0) {
+					deleteQuietly(file);
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Could not sweep {}: {}", folder, ex.toString());
+		}
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.avatars.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.avatars.avatar.AvatarService;
+import dev.avatars.avatar.AvatarView;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+public class UserService {
+
+	private final UserRepository users;
+
+	private final AvatarService avatars;
+
+	UserService(UserRepository users, AvatarService avatars) {
+		this.users = users;
+		this.avatars = avatars;
+	}
+
+	@Transactional
+	UserResponse create(CreateUserRequest request) {
+		if (this.users.existsByUsername(request.username())) {
+			throw new UsernameTakenException(request.username());
+		}
+		User user;
+		try {
+			user = this.users.saveAndFlush(new User(request.username(), request.displayName().strip(), Instant.now()));
+		}
+		catch (DataIntegrityViolationException ex) {
+			// Two requests for one name at once: the unique constraint decides.
+			throw new UsernameTakenException(request.username());
+		}
+		this.avatars.createFor(user.getId());
+		return toResponse(user, this.avatars.view(user.getId()));
+	}
+
+	@Transactional(readOnly = true)
+	public UserResponse get(long id) {
+		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
+		return toResponse(user, this.avatars.view(id));
+	}
+
+	@Transactional(readOnly = true)
+	UserPage list(int page, int size) {
+		Page<User> users = this.users.findAll(PageRequest.of(page, size, Sort.by("id")));
+		Map<Long, AvatarView> views = this.avatars.views(users.map(User::getId).toList());
+		List<UserResponse> items = users.stream()
+			.map((user) -> toResponse(user, views.getOrDefault(user.getId(), AvatarService.none())))
+			.toList();
+		return new UserPage(items, page, size, users.getTotalElements());
+	}
+
+	@Transactional
+	void delete(long id) {
+		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
+		this.avatars.deleteFilesOnCommit(id);
+		this.users.delete(user);
+	}
+
+	private static UserResponse toResponse(User user, AvatarView avatar) {
+		return new UserResponse(user.getId(), user.getUsername(), user.getDisplayName(), avatar);
+	}
+
+}

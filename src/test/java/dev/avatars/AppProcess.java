@@ -1,0 +1,132 @@
+package dev.avatars;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged application ({@code target/avatars.jar}) run as a separate JVM, the way people and cron run it.
+ * Used by the integration tests, which Maven runs after packaging.
+ */
+public final class AppProcess implements AutoCloseable {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private final Process process;
+
+	private final Path log;
+
+	private final int port;
+
+	private AppProcess(Process process, Path log, int port) {
+		this.process = process;
+		this.log = log;
+		this.port = port;
+	}
+
+	public static Path packagedJar() {
+		Path jar = Path.of(System.getProperty("avatars.jar", "target/avatars.jar"));
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException(jar + " is missing: run the integration tests with ./mvnw verify");
+		}
+		return jar;
+	}
+
+	/** Runs {@code java -jar jar args} in {@code workingDir} with the given environment (and nothing else). */
+	public static Process start(Path jar, Path workingDir, Map<String, String> environment, Path log,
+			List<String> args) throws IOException {
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+				jar.toAbsolutePath().toString()));
+		command.addAll(args);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		if (environment != null) {
+			builder.environment().clear();
+			builder.environment().putAll(environment);
+		}
+		return builder.start();
+	}
+
+	/** Starts the web app on a free port and waits until it answers. */
+	public static AppProcess startWeb(Path jar, Path workingDir, Path log, String... args) throws Exception {
+		int port = freePort();
+		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
+		all.addAll(List.of(args));
+		AppProcess app = new AppProcess(start(jar, workingDir, null, log, all), log, port);
+		app.awaitUp();
+		return app;
+	}
+
+	public static String javaBinary() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private void awaitUp() throws Exception {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+		while (Instant.now().isBefore(deadline)) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("The app exited early:\n" + Files.readString(this.log));
+			}
+			try {
+				if (get("/actuator/health").statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			Thread.sleep(250);
+		}
+		throw new IllegalStateException("The app did not come up:\n" + Files.readString(this.log));
+	}
+
+	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	public HttpResponse<String> postFile(String path, byte[] content) throws IOException, InterruptedException {
+		String boundary = "----avatars-it";
+		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
+				+ "Content-Type: image/jpeg\r\n\r\n").getBytes();
+		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes();
+		return HTTP.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, content, tail)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+	@Override
+	public void close() throws Exception {
+		this.process.destroy();
+		if (!this.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+			this.process.destroyForcibly().waitFor();
+		}
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.avatars;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+import javax.imageio.ImageIO;
+
+/** Real image files, made in memory, for tests. */
+public final class TestImages {
+
+	private TestImages() {
+	}
+
+	public static BufferedImage solid(int width, int height, Color color) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = image.createGraphics();
+		g.setColor(color);
+		g.fillRect(0, 0, width, height);
+		g.dispose();
+		return image;
+	}
+
+	public static byte[] jpeg(int width, int height) {
+		return encode(solid(width, height, Color.RED), "jpg");
+	}
+
+	public static byte[] png(int width, int height) {
+		return encode(solid(width, height, Color.BLUE), "png");
+	}
+
+	public static byte[] encode(BufferedImage image, String format) {
+		try {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			if (!ImageIO.write(image, format, out)) {
+				throw new IllegalStateException("No writer for " + format);
+			}
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** One of the shipped files in src/test/resources/images (see the README there). */
+	public static byte[] resource(String name) {
+		try (java.io.InputStream in = TestImages.class.getResourceAsStream("/images/" + name)) {
+			if (in == null) {
+				throw new IllegalArgumentException("No test image " + name);
+			}
+			return in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A valid PNG of a few hundred bytes whose header claims {@code width × height} pixels. */
+	public static byte[] pngClaiming(int width, int height) {
+		ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
+			.put((byte) 0).put((byte) 0).put((byte) 0);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
+		chunk(out, "IHDR", ihdr.array());
+		chunk(out, "IDAT", new byte[] { 0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
+		chunk(out, "IEND", new byte[0]);
+		return out.toByteArray();
+	}
+
+	private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+		byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+		CRC32 crc = new CRC32();
+		crc.update(typeBytes);
+		crc.update(data);
+		out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+		out.writeBytes(typeBytes);
+		out.writeBytes(data);
+		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+	}
+
+	/** The first {@code length} bytes of a real JPEG: a header cut short. */
+	public static byte[] truncatedJpeg(int length) {
+		byte[] full = jpeg(64, 64);
+		byte[] cut = new byte[length];
+		System.arraycopy(full, 0, cut, 0, length);
+		return cut;
+	}
+
+	public static final byte[] HTML = "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+		.getBytes(StandardCharsets.UTF_8);
+
+	public static final byte[] SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"100\"><script>alert(1)</script></svg>"
+		.getBytes(StandardCharsets.UTF_8);
+
+	public static final byte[] PDF = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+
+}

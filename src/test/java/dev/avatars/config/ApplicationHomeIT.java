@@ -1,0 +1,45 @@
+package dev.avatars.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+import dev.avatars.AppProcess;
+import dev.avatars.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged jar keeps its data beside itself, whatever folder it is started from, across restarts. */
+class ApplicationHomeIT {
+
+	@Test
+	void aRestartFromAnotherWorkingDirectoryFindsTheSameUsersAndFiles(@TempDir Path dir) throws Exception {
+		Path install = Files.createDirectories(dir.resolve("opt/avatars"));
+		Path jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		Path elsewhere = Files.createDirectories(dir.resolve("home/someone"));
+
+		long id;
+		try (AppProcess first = AppProcess.startWeb(jar, Path.of("/"), dir.resolve("first.log"))) {
+			String created = first.postJson("/api/users", "{\"username\":\"kept\",\"displayName\":\"Kept\"}").body();
+			id = Long.parseLong(created.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
+			assertThat(first.postFile("/api/users/" + id + "/avatar", TestImages.jpeg(80, 80)).statusCode())
+				.isEqualTo(202);
+		}
+
+		try (AppProcess second = AppProcess.startWeb(jar, elsewhere, dir.resolve("second.log"))) {
+			String user = second.get("/api/users/" + id).body();
+			assertThat(user).contains("\"username\":\"kept\"").contains("\"status\":\"PENDING\"");
+		}
+
+		assertThat(Files.exists(install.resolve("data/avatars.mv.db"))).isTrue();
+		try (Stream<Path> originals = Files.list(install.resolve("uploads/originals"))) {
+			assertThat(originals.filter((file) -> file.toString().endsWith(".jpg"))).hasSize(1);
+		}
+		assertThat(elsewhere.resolve("data")).doesNotExist();
+		assertThat(elsewhere.resolve("uploads")).doesNotExist();
+	}
+
+}
