@@ -3,13 +3,42 @@ package dev.avatars;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class AvatarsApplication {
 
+	/** The one-shot command for system cron; see {@code dev.avatars.job.ProcessAvatarsCommand}. */
+	static final String PROCESS_AVATARS = "process-avatars";
+
 	public static void main(String[] args) {
+		if (args.length > 0 && PROCESS_AVATARS.equals(args[0])) {
+			System.exit(processAvatars(args));
+		}
 		SpringApplication.run(AvatarsApplication.class, args);
+	}
+
+	/** Exit code 2 when the application cannot even start: bad configuration, database unreachable. */
+	static int processAvatars(String[] args) {
+		SpringApplication application = new SpringApplication(AvatarsApplication.class);
+		application.setAdditionalProfiles("cli");
+		try (ConfigurableApplicationContext context = application.run(args)) {
+			return SpringApplication.exit(context);
+		}
+		catch (RuntimeException ex) {
+			System.err.println(PROCESS_AVATARS + ": cannot run: " + rootCause(ex));
+			return 2;
+		}
+	}
+
+	private static String rootCause(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		String message = cause.getMessage();
+		return (message != null) ? message.lines().findFirst().orElse(message) : cause.getClass().getSimpleName();
 	}
 
 }

@@ -56,6 +56,7 @@ public abstract class ApiTestSupport {
 
 	@BeforeEach
 	void emptyDatabaseAndUploads() throws IOException {
+		this.jdbc.sql("DELETE FROM job_runs").update();
 		this.jdbc.sql("DELETE FROM avatars").update();
 		this.jdbc.sql("DELETE FROM users").update();
 		for (Path file : storedFiles()) {
@@ -91,6 +92,16 @@ public abstract class ApiTestSupport {
 
 	protected Map<String, Object> avatarRow(long userId) {
 		return this.jdbc.sql("SELECT * FROM avatars WHERE user_id = ?").param(userId).query().singleRow();
+	}
+
+	protected String avatarStatus(long userId) {
+		return (String) avatarRow(userId).get("STATUS");
+	}
+
+	protected long uploadOk(long userId, byte[] content) throws Exception {
+		upload(userId, content, "a", "application/octet-stream")
+			.andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isAccepted());
+		return (Long) avatarRow(userId).get("VERSION");
 	}
 
 }

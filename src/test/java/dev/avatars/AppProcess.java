@@ -97,6 +97,10 @@ public final class AppProcess implements AutoCloseable {
 		throw new IllegalStateException("The app did not come up:\n" + Files.readString(this.log));
 	}
 
+	public Process process() {
+		return this.process;
+	}
+
 	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
 		return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
 	}
@@ -115,6 +119,18 @@ public final class AppProcess implements AutoCloseable {
 			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
 			.POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, content, tail)))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** Creates a user and uploads a picture for them; returns the user's id. */
+	public long userWithUpload(String username, byte[] picture) throws IOException, InterruptedException {
+		String created = postJson("/api/users", "{\"username\":\"" + username + "\",\"displayName\":\"" + username + "\"}")
+			.body();
+		long id = Long.parseLong(created.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
+		HttpResponse<String> upload = postFile("/api/users/" + id + "/avatar", picture);
+		if (upload.statusCode() != 202) {
+			throw new IllegalStateException("Upload refused: " + upload.body());
+		}
+		return id;
 	}
 
 	private URI uri(String path) {

@@ -1,21 +1,35 @@
 package dev.avatars.avatar;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.Optional;
 
+import dev.avatars.thumbnail.Thumbnail;
+import dev.avatars.user.UserNotFoundException;
 import dev.avatars.user.UserResponse;
 import dev.avatars.user.UserService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,12 +40,28 @@ import org.springframework.web.multipart.MultipartFile;
 @Tag(name = "Avatars")
 class AvatarController {
 
+	private static final CacheControl VERSIONED = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
+
+	private static final CacheControl PLACEHOLDER = CacheControl.maxAge(Duration.ofSeconds(60)).cachePublic();
+
+	private static final MediaType SVG = MediaType.valueOf("image/svg+xml");
+
 	private final AvatarUploadService uploads;
+
+	private final AvatarStore store;
+
+	private final AvatarStorage storage;
+
+	private final ThumbnailProperties thumbnails;
 
 	private final UserService users;
 
-	AvatarController(AvatarUploadService uploads, UserService users) {
+	AvatarController(AvatarUploadService uploads, AvatarStore store, AvatarStorage storage,
+			ThumbnailProperties thumbnails, UserService users) {
 		this.uploads = uploads;
+		this.store = store;
+		this.storage = storage;
+		this.thumbnails = thumbnails;
 		this.users = users;
 	}
 
@@ -58,6 +88,65 @@ class AvatarController {
 			throws IOException {
 		this.uploads.accept(id, file);
 		return this.users.get(id);
+	}
+
+	@GetMapping("/thumbnail")
+	@Operation(summary = "The user's avatar thumbnail",
+			description = "The smallest stored size at least 'size' pixels (default the largest). Use the user's "
+					+ "thumbnailUrl: it carries the version, and is cached for good. While no thumbnail is ready, "
+					+ "an SVG placeholder with the user's initials is served, cached briefly.")
+	@ApiResponse(responseCode = "200", description = "A JPEG or PNG thumbnail, or an SVG placeholder",
+			content = { @Content(mediaType = "image/jpeg"), @Content(mediaType = "image/png"),
+					@Content(mediaType = "image/svg+xml") })
+	@ApiResponse(responseCode = "304", description = "Unchanged (If-None-Match)")
+	@ApiResponse(responseCode = "400", description = "size outside 1..4096", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	ResponseEntity<byte[]> thumbnail(@PathVariable long id,
+			@Parameter(description = "wanted edge length in pixels") @RequestParam(required = false) @Min(1) @Max(4096) Integer size,
+			@Parameter(description = "the version from thumbnailUrl") @RequestParam(name = "v", required = false) Long version)
+			throws IOException {
+		AvatarRow row = this.store.find(id).orElseThrow(() -> new UserNotFoundException(id));
+		int chosen = (size != null) ? this.thumbnails.atLeast(size) : this.thumbnails.largest();
+		Optional<byte[]> stored = readThumbnail(row, chosen);
+		if (stored.isEmpty() && row.readyVersion() != null) {
+			// A newer version replaced the files between the query and the read: serve that one.
+			row = this.store.find(id).orElseThrow(() -> new UserNotFoundException(id));
+			stored = readThumbnail(row, chosen);
+		}
+		if (stored.isPresent()) {
+			Long ready = row.readyVersion();
+			return ResponseEntity.ok()
+				.eTag("\"" + id + "-v" + ready + "-" + chosen + "\"")
+				.cacheControl(ready.equals(version) ? VERSIONED : CacheControl.noCache())
+				.contentType(MediaType.parseMediaType(Thumbnail.OutputFormat.ofExtension(row.readyExtension()).mediaType()))
+				.header("X-Content-Type-Options", "nosniff")
+				.body(stored.get());
+		}
+		UserResponse user = this.users.get(id);
+		byte[] svg = Placeholder.svg(user.username(), user.displayName(), chosen).getBytes(StandardCharsets.UTF_8);
+		return ResponseEntity.ok()
+			.eTag("\"placeholder-" + Integer.toHexString(java.util.Arrays.hashCode(svg)) + "\"")
+			.cacheControl(PLACEHOLDER)
+			.contentType(SVG)
+			.header("X-Content-Type-Options", "nosniff")
+			.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+			.body(svg);
+	}
+
+	/** Empty while none is ready, or when a newer version replaced the files between the query and the read. */
+	private Optional<byte[]> readThumbnail(AvatarRow row, int size) throws IOException {
+		if (row.readyVersion() == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Files.readAllBytes(
+					this.storage.thumbnail(row.userId(), row.readyVersion(), size, row.readyExtension())));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
 	}
 
 }

@@ -41,7 +41,7 @@ public class AvatarService {
 	}
 
 	public AvatarView view(long userId) {
-		return this.store.find(userId).map(AvatarService::toView).orElseGet(AvatarService::none);
+		return this.store.find(userId).map(AvatarService::toView).orElseGet(() -> none(userId));
 	}
 
 	public Map<Long, AvatarView> views(Collection<Long> userIds) {
@@ -51,12 +51,22 @@ public class AvatarService {
 			.collect(Collectors.toMap(AvatarRow::userId, AvatarService::toView));
 	}
 
-	public static AvatarView none() {
-		return new AvatarView(AvatarStatus.NONE, null, null, null, null);
+	public static AvatarView none(long userId) {
+		return new AvatarView(AvatarStatus.NONE, null, null, thumbnailUrl(userId, null), null);
 	}
 
 	private static AvatarView toView(AvatarRow row) {
-		return new AvatarView(row.status(), row.uploadedAt(), row.processedAt(), null, row.error());
+		return new AvatarView(row.status(), row.uploadedAt(), row.processedAt(),
+				thumbnailUrl(row.userId(), row.readyVersion()), row.error());
+	}
+
+	/**
+	 * Versioned once thumbnails exist, so the URL changes exactly when the picture does and may be cached for
+	 * good; unversioned (a placeholder, briefly cached) before that.
+	 */
+	static String thumbnailUrl(long userId, Long readyVersion) {
+		String url = "/api/users/" + userId + "/avatar/thumbnail";
+		return (readyVersion != null) ? url + "?v=" + readyVersion : url;
 	}
 
 }

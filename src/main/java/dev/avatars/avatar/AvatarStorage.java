@@ -3,6 +3,8 @@ package dev.avatars.avatar;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import dev.avatars.thumbnail.Thumbnail;
+
 /** Where avatar files live. Keys are made by the server; a client's file name never reaches the disk. */
 public interface AvatarStorage {
 
@@ -15,6 +17,17 @@ public interface AvatarStorage {
 	Path original(String key);
 
 	void deleteOriginal(String key);
+
+	/** Atomically writes one thumbnail of the given avatar version: readers see the whole file or none. */
+	void writeThumbnail(long userId, long version, Thumbnail thumbnail) throws IOException;
+
+	Path thumbnail(long userId, long version, int size, String extension);
+
+	/** Deletes the thumbnails of exactly this version. */
+	void deleteThumbnails(long userId, long version);
+
+	/** Deletes the thumbnails of every version older than this one; newer ones are never touched. */
+	void deleteThumbnailsBefore(long userId, long version);
 
 	/** Deletes every file of one user's avatar: the given original and all thumbnails. */
 	void deleteAll(long userId, String originalKey);

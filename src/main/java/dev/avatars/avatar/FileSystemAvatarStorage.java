@@ -10,6 +10,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.LongPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.avatars.thumbnail.Thumbnail;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +33,9 @@ class FileSystemAvatarStorage implements AvatarStorage {
 	private static final Logger log = LoggerFactory.getLogger(FileSystemAvatarStorage.class);
 
 	private static final String TEMP_SUFFIX = ".tmp";
+
+	/** {@code v<version>-<size>.<ext>}: the version in the name keeps a stale result apart from a current one. */
+	private static final Pattern THUMBNAIL_NAME = Pattern.compile("v(\\d+)-\\d+\\.[a-z]+");
 
 	/** Older temp files are left over from a crash; younger ones may belong to an upload in flight. */
 	private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
@@ -106,7 +114,54 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		}
 	}
 
-	Path userThumbnails(long userId) {
+	@Override
+	public void writeThumbnail(long userId, long version, Thumbnail thumbnail) throws IOException {
+		Path target = thumbnail(userId, version, thumbnail.size(), thumbnail.format().extension());
+		Files.createDirectories(target.getParent());
+		Path temp = target.resolveSibling("." + UUID.randomUUID() + TEMP_SUFFIX);
+		try {
+			Files.write(temp, thumbnail.bytes());
+			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
+	@Override
+	public Path thumbnail(long userId, long version, int size, String extension) {
+		return userThumbnails(userId).resolve("v" + version + "-" + size + "." + extension);
+	}
+
+	@Override
+	public void deleteThumbnails(long userId, long version) {
+		deleteThumbnailsWhere(userId, (v) -> v == version);
+	}
+
+	@Override
+	public void deleteThumbnailsBefore(long userId, long version) {
+		deleteThumbnailsWhere(userId, (v) -> v < version);
+	}
+
+	private void deleteThumbnailsWhere(long userId, LongPredicate versionMatches) {
+		Path folder = userThumbnails(userId);
+		if (!Files.isDirectory(folder)) {
+			return;
+		}
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+			for (Path file : files) {
+				Matcher name = THUMBNAIL_NAME.matcher(file.getFileName().toString());
+				if (name.matches() && versionMatches.test(Long.parseLong(name.group(1)))) {
+					deleteQuietly(file);
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Could not clean the thumbnails of user {}: {}", userId, ex.toString());
+		}
+	}
+
+	private Path userThumbnails(long userId) {
 		return this.thumbnails.resolve(Long.toString(userId));
 	}
 

@@ -54,7 +54,7 @@ public class UserService {
 		Page<User> users = this.users.findAll(PageRequest.of(page, size, Sort.by("id")));
 		Map<Long, AvatarView> views = this.avatars.views(users.map(User::getId).toList());
 		List<UserResponse> items = users.stream()
-			.map((user) -> toResponse(user, views.getOrDefault(user.getId(), AvatarService.none())))
+			.map((user) -> toResponse(user, views.getOrDefault(user.getId(), AvatarService.none(user.getId()))))
 			.toList();
 		return new UserPage(items, page, size, users.getTotalElements());
 	}

@@ -22,14 +22,14 @@ class ApplicationHomeIT {
 		Path elsewhere = Files.createDirectories(dir.resolve("home/someone"));
 
 		long id;
-		try (AppProcess first = AppProcess.startWeb(jar, Path.of("/"), dir.resolve("first.log"))) {
+		try (AppProcess first = AppProcess.startWeb(jar, Path.of("/"), dir.resolve("first.log"), "--avatars.processing.cron=-")) {
 			String created = first.postJson("/api/users", "{\"username\":\"kept\",\"displayName\":\"Kept\"}").body();
 			id = Long.parseLong(created.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
 			assertThat(first.postFile("/api/users/" + id + "/avatar", TestImages.jpeg(80, 80)).statusCode())
 				.isEqualTo(202);
 		}
 
-		try (AppProcess second = AppProcess.startWeb(jar, elsewhere, dir.resolve("second.log"))) {
+		try (AppProcess second = AppProcess.startWeb(jar, elsewhere, dir.resolve("second.log"), "--avatars.processing.cron=-")) {
 			String user = second.get("/api/users/" + id).body();
 			assertThat(user).contains("\"username\":\"kept\"").contains("\"status\":\"PENDING\"");
 		}

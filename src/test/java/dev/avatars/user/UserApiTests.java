@@ -31,7 +31,7 @@ class UserApiTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.username").value("ada.l_1-x"))
 			.andExpect(jsonPath("$.displayName").value("Ada Lovelace"))
 			.andExpect(jsonPath("$.avatar.status").value("NONE"))
-			.andExpect(jsonPath("$.avatar.thumbnailUrl").doesNotExist());
+			.andExpect(jsonPath("$.avatar.thumbnailUrl").value("/api/users/" + userIdOf("ada.l_1-x") + "/avatar/thumbnail"));
 	}
 
 	@Test

@@ -1,0 +1,40 @@
+package dev.avatars.avatar;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What is shown while no thumbnail is ready: the user's initials on a colour derived from the username, as SVG
+ * so it is sharp at every size and needs no fonts on the server.
+ */
+final class Placeholder {
+
+	private Placeholder() {
+	}
+
+	static String svg(String username, String displayName, int size) {
+		int hue = Math.floorMod(username.hashCode(), 360);
+		int fontSize = Math.round(size * 0.4f);
+		return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + size + "\" height=\"" + size
+				+ "\" viewBox=\"0 0 " + size + " " + size + "\">" + "<rect width=\"100%\" height=\"100%\" fill=\"hsl("
+				+ hue + ",55%,42%)\"/>" + "<text x=\"50%\" y=\"50%\" dy=\".35em\" text-anchor=\"middle\" "
+				+ "font-family=\"system-ui,-apple-system,Segoe UI,Roboto,sans-serif\" font-size=\"" + fontSize
+				+ "\" fill=\"#fff\">" + escape(initials(username, displayName)) + "</text></svg>";
+	}
+
+	static String initials(String username, String displayName) {
+		String source = (displayName != null && !displayName.isBlank()) ? displayName : username;
+		String initials = Arrays.stream(source.trim().split("[\\s._-]+"))
+			.filter((word) -> !word.isEmpty())
+			.limit(2)
+			.map((word) -> new String(Character.toChars(word.codePointAt(0))))
+			.collect(Collectors.joining());
+		return initials.toUpperCase(Locale.ROOT);
+	}
+
+	private static String escape(String text) {
+		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+	}
+
+}

@@ -1,0 +1,298 @@
+package dev.avatars.job;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.avatars.avatar.AvatarStorage;
+import dev.avatars.job.AvatarWorkQueue.Candidate;
+import dev.avatars.thumbnail.Thumbnail;
+import dev.avatars.thumbnail.Thumbnailer;
+import dev.avatars.thumbnail.UndecodableImageException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one engine behind every trigger (schedule, CLI, API, start-up catch-up): claims due avatars, renders their
+ * thumbnails on a bounded pool shared by all runs in this process, and records what happened. Safe to run
+ * concurrently in one process, in several processes and on several hosts: the database decides every claim.
+ */
+@Service
+public class ThumbnailJob implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(ThumbnailJob.class);
+
+	private final AvatarWorkQueue queue;
+
+	private final JobRunStore runs;
+
+	private final AvatarStorage storage;
+
+	private final Thumbnailer thumbnailer;
+
+	private final ProcessingProperties properties;
+
+	private final MeterRegistry meters;
+
+	private final Timer processingTime;
+
+	private final String host = hostName();
+
+	private final ExecutorService workers;
+
+	/** One permit per worker: a run claims an avatar only when a worker is free to start on it at once. */
+	private final Semaphore freeWorkers;
+
+	/** Lease owners of the runs under way here, whose claims shutdown hands back. */
+	private final Set<String> activeOwners = ConcurrentHashMap.newKeySet();
+
+	/** Owners whose unfinished claims shutdown handed back, so their runs can report it. */
+	private final Set<String> handedBack = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
+
+	ThumbnailJob(AvatarWorkQueue queue, JobRunStore runs, AvatarStorage storage, Thumbnailer thumbnailer,
+			ProcessingProperties properties, MeterRegistry meters) {
+		this.queue = queue;
+		this.runs = runs;
+		this.storage = storage;
+		this.thumbnailer = thumbnailer;
+		this.properties = properties;
+		this.meters = meters;
+		this.processingTime = Timer.builder("avatars.processing.time")
+			.description("Time to render and store one avatar's thumbnails")
+			.register(meters);
+		int size = properties.effectiveWorkers();
+		this.workers = Executors.newFixedThreadPool(size, workerThreads());
+		this.freeWorkers = new Semaphore(size);
+	}
+
+	public String host() {
+		return this.host;
+	}
+
+	public RunReport runOnce(Trigger trigger) {
+		return runOnce(trigger, Integer.MAX_VALUE);
+	}
+
+	/** Runs until nothing is due, {@code limit} avatars were claimed, or shutdown begins. */
+	public RunReport runOnce(Trigger trigger, int limit) {
+		long runId = this.runs.start(trigger, this.host);
+		String owner = this.host + "#" + runId;
+		long started = System.nanoTime();
+		Tally tally = new Tally();
+		String error = null;
+		List<Future<?>> inFlight = new ArrayList<>();
+		this.activeOwners.add(owner);
+		try {
+			claimLoop: while (this.running && tally.claimed.get() < limit) {
+				List<Candidate> due = this.queue.findDue(Math.min(this.properties.batchSize(), limit - tally.claimed.get()));
+				if (due.isEmpty()) {
+					break;
+				}
+				for (Candidate candidate : due) {
+					if (!this.running || tally.claimed.get() >= limit) {
+						break claimLoop;
+					}
+					this.freeWorkers.acquire();
+					boolean submitted = false;
+					try {
+						if (this.running && this.queue.claim(candidate, owner, this.properties.lease())) {
+							tally.claimed.incrementAndGet();
+							inFlight.add(this.workers.submit(() -> processAndRelease(candidate, owner, tally)));
+							submitted = true;
+						}
+					}
+					finally {
+						if (!submitted) {
+							this.freeWorkers.release();
+						}
+					}
+				}
+			}
+			for (Future<?> task : inFlight) {
+				task.get();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			error = "interrupted";
+		}
+		catch (ExecutionException | RuntimeException ex) {
+			log.error("Thumbnail run {} failed", runId, ex);
+			error = "the run failed: " + ex.getClass().getSimpleName();
+		}
+		finally {
+			boolean releasedHere = !this.running && this.queue.release(owner) > 0;
+			if ((this.handedBack.remove(owner) || releasedHere) && error == null) {
+				error = "stopped by shutdown; unfinished avatars were handed back";
+			}
+			this.activeOwners.remove(owner);
+		}
+		long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		RunReport report = this.runs.finish(runId, tally.claimed.get(), tally.ready.get(), tally.failed.get(),
+				tally.retried.get(), durationMs, error);
+		log.info("Thumbnail run {} ({}): {}", runId, trigger, report.summary());
+		return report;
+	}
+
+	private void processAndRelease(Candidate candidate, String owner, Tally tally) {
+		try {
+			this.processingTime.record(() -> process(candidate, owner, tally));
+		}
+		finally {
+			this.freeWorkers.release();
+		}
+	}
+
+	private void process(Candidate claimed, String owner, Tally tally) {
+		long userId = claimed.userId();
+		long version = claimed.version();
+		try {
+			List<Thumbnail> thumbnails = this.thumbnailer.render(this.storage.original(claimed.originalKey()));
+			for (Thumbnail thumbnail : thumbnails) {
+				this.storage.writeThumbnail(userId, version, thumbnail);
+			}
+			if (this.queue.complete(claimed, owner, thumbnails.get(0).format().extension())) {
+				this.storage.deleteThumbnailsBefore(userId, version);
+				count(tally.ready, "ready");
+			}
+			else {
+				discardStale(userId, version);
+			}
+		}
+		catch (UndecodableImageException ex) {
+			if (this.queue.fail(claimed, owner, ex.getMessage())) {
+				log.info("Avatar of user {} (version {}) failed: {}", userId, version, ex.getMessage());
+				count(tally.failed, "failed");
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			String reason = transientReason(ex);
+			int attempts = claimed.attempts() + 1;
+			if (attempts >= this.properties.maxAttempts()) {
+				if (this.queue.fail(claimed, owner, "gave up after " + attempts + " attempts: " + reason)) {
+					log.warn("Avatar of user {} (version {}) failed for good", userId, version, ex);
+					count(tally.failed, "failed");
+				}
+			}
+			else if (this.queue.retryLater(claimed, owner, reason, this.properties.backoff(attempts))) {
+				log.warn("Avatar of user {} (version {}) will be retried: {}", userId, version, ex.toString());
+				count(tally.retried, "retried");
+			}
+		}
+	}
+
+	/** Shown to users: says what went wrong without paths or internals. */
+	private static String transientReason(Exception ex) {
+		if (ex instanceof java.nio.file.NoSuchFileException) {
+			return "the stored original is missing";
+		}
+		if (ex instanceof IOException) {
+			return "could not read or write its files (" + ex.getClass().getSimpleName() + ")";
+		}
+		return "unexpected error (" + ex.getClass().getSimpleName() + ")";
+	}
+
+	/**
+	 * Our result lost: a newer upload came, our lease was taken over, or the user was deleted. Remove what we
+	 * wrote unless some runner's committed or current work uses the same version's files.
+	 */
+	private void discardStale(long userId, long version) {
+		this.queue.versions(userId).ifPresentOrElse((versions) -> {
+			if (!versions.uses(version)) {
+				this.storage.deleteThumbnails(userId, version);
+			}
+		}, () -> this.storage.deleteAll(userId, null));
+	}
+
+	private void count(AtomicInteger counter, String outcome) {
+		counter.incrementAndGet();
+		this.meters.counter("avatars.processed", "outcome", outcome).increment();
+	}
+
+	private static final class Tally {
+
+		final AtomicInteger claimed = new AtomicInteger();
+
+		final AtomicInteger ready = new AtomicInteger();
+
+		final AtomicInteger failed = new AtomicInteger();
+
+		final AtomicInteger retried = new AtomicInteger();
+
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Graceful shutdown: stop claiming, let in-flight images finish within the timeout, then hand back whatever
+	 * is still claimed so that the next runner, here or elsewhere, takes it at once instead of after the lease.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.workers.shutdown();
+		try {
+			if (!this.workers.awaitTermination(this.properties.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				this.workers.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		for (String owner : this.activeOwners) {
+			int released = this.queue.release(owner);
+			if (released > 0) {
+				this.handedBack.add(owner);
+				log.info("Handed {} unfinished avatars back for the next run", released);
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private static ThreadFactory workerThreads() {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, "thumbnail-worker-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	private static String hostName() {
+		String name;
+		try {
+			name = InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			name = System.getenv().getOrDefault("HOSTNAME", "unknown");
+		}
+		return name + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+	}
+
+}

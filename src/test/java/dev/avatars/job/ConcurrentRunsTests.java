@@ -1,0 +1,108 @@
+package dev.avatars.job;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.imageio.ImageIO;
+
+import dev.avatars.ApiTestSupport;
+import dev.avatars.TestImages;
+import dev.avatars.avatar.AvatarStorage;
+import dev.avatars.thumbnail.Thumbnailer;
+import org.junit.jupiter.api.Test;
+import org.mockito.invocation.Invocation;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mockingDetails;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+@TestPropertySource(properties = "avatars.processing.batch-size=7")
+class ConcurrentRunsTests extends ApiTestSupport {
+
+	@Autowired
+	ThumbnailJob job;
+
+	@MockitoSpyBean
+	AvatarStorage storage;
+
+	@MockitoSpyBean
+	Thumbnailer thumbnailer;
+
+	@Test
+	void twoRunnersAtOnceProcessEachAvatarExactlyOnce() throws Exception {
+		List<Long> ids = new ArrayList<>();
+		byte[] image = TestImages.jpeg(48, 48);
+		for (int i = 0; i < 200; i++) {
+			long id = createUser("user" + i);
+			uploadOk(id, image);
+			ids.add(id);
+		}
+
+		CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> this.job.runOnce(Trigger.API));
+		CompletableFuture<RunReport> second = CompletableFuture.supplyAsync(() -> this.job.runOnce(Trigger.SCHEDULE));
+		RunReport a = first.get();
+		RunReport b = second.get();
+
+		assertThat(a.claimed() + b.claimed()).isEqualTo(200);
+		assertThat(a.ready() + b.ready()).isEqualTo(200);
+		assertThat(ids).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("READY"));
+		Map<Long, Integer> writesPerUser = new HashMap<>();
+		for (Invocation invocation : mockingDetails(this.storage).getInvocations()) {
+			if (invocation.getMethod().getName().equals("writeThumbnail")) {
+				writesPerUser.merge((Long) invocation.getArgument(0), 1, Integer::sum);
+			}
+		}
+		assertThat(writesPerUser).hasSize(200);
+		assertThat(writesPerUser.values()).allMatch((writes) -> writes == 3);
+	}
+
+	@Test
+	void aReuploadDuringProcessingWinsAndTheStaleThumbnailsAreDeleted() throws Exception {
+		long id = createUser("racer");
+		long v1 = uploadOk(id, TestImages.encode(TestImages.solid(80, 80, Color.RED), "png"));
+		AtomicBoolean reuploaded = new AtomicBoolean();
+		doAnswer((invocation) -> {
+			Object thumbnails = invocation.callRealMethod();
+			if (reuploaded.compareAndSet(false, true)) {
+				// The user uploads a new picture while the old one is being rendered.
+				uploadOk(id, TestImages.encode(TestImages.solid(80, 80, Color.BLUE), "png"));
+			}
+			return thumbnails;
+		}).when(this.thumbnailer).render(any());
+
+		RunReport first = this.job.runOnce(Trigger.API);
+
+		assertThat(first.claimed()).isEqualTo(1);
+		assertThat(first.ready()).isZero();
+		assertThat(avatarStatus(id)).isEqualTo("PENDING");
+		assertThat(Files.exists(this.storage.thumbnail(id, v1, 256, "jpg"))).as("stale thumbnails deleted").isFalse();
+
+		RunReport second = this.job.runOnce(Trigger.API);
+
+		assertThat(second.ready()).isEqualTo(1);
+		long v2 = (Long) avatarRow(id).get("VERSION");
+		assertThat(v2).isGreaterThan(v1);
+		assertThat(avatarRow(id).get("READY_VERSION")).isEqualTo(v2);
+		byte[] served = this.mvc.perform(get("/api/users/{id}/avatar/thumbnail", id)).andReturn().getResponse()
+			.getContentAsByteArray();
+		BufferedImage image = ImageIO.read(new ByteArrayInputStream(served));
+		Color centre = new Color(image.getRGB(128, 128));
+		assertThat(centre.getBlue()).isGreaterThan(200);
+		assertThat(centre.getRed()).isLessThan(50);
+	}
+
+}

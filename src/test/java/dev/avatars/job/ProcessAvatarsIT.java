@@ -1,0 +1,220 @@
+package dev.avatars.job;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.avatars.AppProcess;
+import dev.avatars.TestImages;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged jar's {@code process-avatars} command as system cron runs it: a separate JVM with a bare
+ * environment, started from {@code /}, sharing the embedded H2 database with the running web app.
+ */
+class ProcessAvatarsIT {
+
+	private static final Map<String, String> CRON_ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin", "HOME", "/tmp");
+
+	private static final Pattern SUMMARY = Pattern
+		.compile("process-avatars: claimed=(\\d+) ready=(\\d+) failed=(\\d+) retried=(\\d+) duration=\\d+\\.\\ds");
+
+	@TempDir
+	Path dir;
+
+	Path jar;
+
+	@BeforeEach
+	void install() throws Exception {
+		Path install = Files.createDirectories(this.dir.resolve("opt/avatars"));
+		this.jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private AppProcess webApp() throws Exception {
+		return AppProcess.startWeb(this.jar, this.dir, this.dir.resolve("web.log"), "--avatars.processing.cron=-");
+	}
+
+	private Process cli(Path log, String... args) throws Exception {
+		List<String> all = new ArrayList<>(List.of("process-avatars"));
+		all.addAll(List.of(args));
+		return AppProcess.start(this.jar, Path.of("/"), CRON_ENVIRONMENT, log, all);
+	}
+
+	private static int exitCode(Process process) throws Exception {
+		assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the command finished").isTrue();
+		return process.exitValue();
+	}
+
+	@Test
+	void theCliFromCronsBareEnvironmentAndTheWebAppShare200AvatarsEachProcessedOnce() throws Exception {
+		try (AppProcess web = webApp()) {
+			List<Long> ids = new ArrayList<>();
+			byte[] picture = TestImages.jpeg(300, 200);
+			for (int i = 0; i < 200; i++) {
+				ids.add(web.userWithUpload("user" + i, picture));
+			}
+
+			Path log = this.dir.resolve("cli.log");
+			Process cli = cli(log);
+			CompletableFuture<String> inApp = CompletableFuture.supplyAsync(() -> {
+				try {
+					return web.postJson("/api/jobs/thumbnails/runs", "").body();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			int exit = exitCode(cli);
+			inApp.get(120, TimeUnit.SECONDS);
+
+			String output = Files.readString(log);
+			assertThat(exit).as(output).isZero();
+			Matcher summary = SUMMARY.matcher(output);
+			assertThat(summary.find()).as(output).isTrue();
+			assertThat(summary.group(3)).isEqualTo("0");
+
+			String runs = web.get("/api/jobs/thumbnails/runs").body();
+			assertThat(sum(runs, "claimed")).as(runs).isEqualTo(200);
+			assertThat(sum(runs, "ready")).as(runs).isEqualTo(200);
+			assertThat(runs).contains("\"trigger\":\"CLI\"").contains("\"trigger\":\"API\"");
+			assertThat(distinct(runs, "host")).as("one host name per process").hasSize(2);
+			for (long id : ids) {
+				assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"READY\"");
+			}
+		}
+	}
+
+	@Test
+	void aCorruptImageMakesTheCliExit1WhileTheRestIncludingA24MegapixelPhotoIsReadyInA256MbHeap()
+			throws Exception {
+		long big;
+		long bad;
+		List<Long> good = new ArrayList<>();
+		try (AppProcess web = webApp()) {
+			big = web.userWithUpload("big", TestImages.encode(photoLike(6000, 4000), "jpg"));
+			bad = web.userWithUpload("bad", ThumbnailJobTests.truncatedButWithReadableHeader());
+			for (int i = 0; i < 3; i++) {
+				good.add(web.userWithUpload("good" + i, TestImages.jpeg(120, 90)));
+			}
+
+			Path log = this.dir.resolve("cli.log");
+			int exit = exitCode(cli(log));
+			String output = Files.readString(log);
+
+			assertThat(exit).as(output).isEqualTo(1);
+			assertThat(output).contains("process-avatars: claimed=5 ready=4 failed=1 retried=0");
+			assertThat(web.get("/api/users/" + bad).body()).contains("\"status\":\"FAILED\"")
+				.contains("\"error\":\"not a decodable JPEG: truncated data\"");
+			assertThat(web.get("/api/users/" + big).body()).contains("\"status\":\"READY\"");
+			for (long id : good) {
+				assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"READY\"");
+			}
+		}
+	}
+
+	@Test
+	void aRunnerKilledMidBatchLeavesClaimsThatTheNextRunTakesOverOnceTheyExpire() throws Exception {
+		try (AppProcess web = webApp()) {
+			List<Long> ids = new ArrayList<>();
+			byte[] picture = TestImages.encode(photoLike(2400, 1800), "jpg");
+			for (int i = 0; i < 40; i++) {
+				ids.add(web.userWithUpload("victim" + i, picture));
+			}
+			Process cli = cli(this.dir.resolve("killed.log"), "--avatars.processing.lease=3s");
+			awaitSomeReady(web, ids);
+			cli.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-back
+			cli.waitFor();
+
+			String killedRun = web.get("/api/jobs/thumbnails/runs").body();
+			assertThat(killedRun).contains("\"trigger\":\"CLI\"").contains("\"finishedAt\":null");
+			Thread.sleep(3500); // the dead runner's leases run out
+
+			String report = web.postJson("/api/jobs/thumbnails/runs", "").body();
+			assertThat(report).contains("\"failed\":0");
+			for (long id : ids) {
+				assertThat(web.get("/api/users/" + id).body()).as("user " + id).contains("\"status\":\"READY\"");
+			}
+		}
+	}
+
+	@Test
+	void dryRunListsWithoutClaimingAndBadArgumentsOrNoDatabaseExit2() throws Exception {
+		try (AppProcess web = webApp()) {
+			long id = web.userWithUpload("listed", TestImages.jpeg(64, 64));
+			Path log = this.dir.resolve("dry.log");
+			assertThat(exitCode(cli(log, "--dry-run"))).isZero();
+			assertThat(Files.readString(log)).contains("process-avatars: would process user " + id + " version 1")
+				.contains("process-avatars: dry run, 1 due");
+			assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"PENDING\"");
+
+			Path limited = this.dir.resolve("limit.log");
+			assertThat(exitCode(cli(limited, "--limit=x"))).isEqualTo(2);
+			assertThat(Files.readString(limited)).contains("--limit must be a whole number of at least 1");
+		}
+		Path unreachable = this.dir.resolve("nodb.log");
+		assertThat(exitCode(cli(unreachable, "--spring.datasource.url=jdbc:postgresql://127.0.0.1:9/avatars")))
+			.isEqualTo(2);
+		assertThat(Files.readString(unreachable)).contains("process-avatars: cannot run: ");
+	}
+
+	private static void awaitSomeReady(AppProcess web, List<Long> ids) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (System.nanoTime() < deadline) {
+			String page = web.get("/api/users?size=100").body();
+			if (page.contains("\"status\":\"READY\"")) {
+				return;
+			}
+			Thread.sleep(20);
+		}
+		throw new IllegalStateException("The CLI never finished an avatar");
+	}
+
+	/** A smooth gradient with grain: compresses like a photograph rather than a flat colour. */
+	static BufferedImage photoLike(int width, int height) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		java.util.Random random = new java.util.Random(1);
+		int[] row = new int[width];
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				int grain = random.nextInt(24);
+				int r = Math.min(255, x * 255 / width + grain);
+				int g = Math.min(255, y * 255 / height + grain);
+				int b = Math.min(255, 128 + grain);
+				row[x] = (r << 16) | (g << 8) | b;
+			}
+			image.setRGB(0, y, width, 1, row, 0, width);
+		}
+		return image;
+	}
+
+	private static int sum(String json, String field) {
+		Matcher matcher = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+		int total = 0;
+		while (matcher.find()) {
+			total += Integer.parseInt(matcher.group(1));
+		}
+		return total;
+	}
+
+	private static java.util.Set<String> distinct(String json, String field) {
+		Matcher matcher = Pattern.compile("\"" + field + "\":\"([^\"]+)\"").matcher(json);
+		java.util.Set<String> values = new java.util.HashSet<>();
+		while (matcher.find()) {
+			values.add(matcher.group(1));
+		}
+		return values;
+	}
+
+}

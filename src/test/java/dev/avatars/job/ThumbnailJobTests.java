@@ -1,0 +1,339 @@
+package dev.avatars.job;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.exif.ExifDirectoryBase;
+import com.drew.metadata.exif.GpsDirectory;
+import dev.avatars.ApiTestSupport;
+import dev.avatars.TestImages;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+class ThumbnailJobTests extends ApiTestSupport {
+
+	private static final List<String> QUADRANT_FILES = List.of("quadrants.jpg", "orientation-3.jpg",
+			"orientation-6.jpg", "orientation-8.jpg", "cmyk.jpg", "quadrants.webp", "sixteen-bit.png", "palette.png",
+			"animated.gif", "gps.jpg");
+
+	@Autowired
+	ThumbnailJob job;
+
+	@Autowired
+	ScheduledThumbnailRun schedule;
+
+	@Test
+	void everyKindOfUploadBecomesReadyThroughTheApiTriggerWithUprightExactSquares() throws Exception {
+		Map<String, Long> users = new LinkedHashMap<>();
+		for (String file : QUADRANT_FILES) {
+			long id = createUser(file.replaceAll("[^a-z0-9]", ""));
+			uploadOk(id, TestImages.resource(file));
+			users.put(file, id);
+		}
+		long alpha = createUser("alpha");
+		uploadOk(alpha, TestImages.resource("alpha.png"));
+
+		this.mvc.perform(post("/api/jobs/thumbnails/runs"))
+			.andExpect(status().isCreated())
+			.andExpect(header().exists("Location"))
+			.andExpect(jsonPath("$.trigger").value("API"))
+			.andExpect(jsonPath("$.host").value(this.job.host()))
+			.andExpect(jsonPath("$.claimed").value(11))
+			.andExpect(jsonPath("$.ready").value(11))
+			.andExpect(jsonPath("$.failed").value(0))
+			.andExpect(jsonPath("$.retried").value(0))
+			.andExpect(jsonPath("$.finishedAt").isNotEmpty())
+			.andExpect(jsonPath("$.durationMs").isNumber())
+			.andExpect(jsonPath("$.error").doesNotExist());
+
+		for (Map.Entry<String, Long> user : users.entrySet()) {
+			assertThat(avatarStatus(user.getValue())).as(user.getKey()).isEqualTo("READY");
+			for (int size : new int[] { 256, 128, 64 }) {
+				MockHttpServletResponse response = thumbnail(user.getValue(), size);
+				assertThat(response.getContentType()).isEqualTo("image/jpeg");
+				BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.getContentAsByteArray()));
+				assertThat(image.getWidth()).as(user.getKey()).isEqualTo(size);
+				assertThat(image.getHeight()).as(user.getKey()).isEqualTo(size);
+				assertQuadrants(user.getKey(), image);
+			}
+		}
+		MockHttpServletResponse png = thumbnail(alpha, 128);
+		assertThat(png.getContentType()).isEqualTo("image/png");
+		BufferedImage transparent = ImageIO.read(new ByteArrayInputStream(png.getContentAsByteArray()));
+		assertThat(transparent.getColorModel().hasAlpha()).isTrue();
+		assertThat(transparent.getRGB(1, 1) >>> 24).isZero();
+
+		byte[] fromGps = thumbnail(users.get("gps.jpg"), 256).getContentAsByteArray();
+		var metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(fromGps));
+		assertThat(metadata.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+		assertThat(metadata.getDirectoriesOfType(ExifDirectoryBase.class)).isEmpty();
+	}
+
+	@Test
+	void theScheduleTriggerRunsTheSameEngineAndIsRecorded() throws Exception {
+		long id = createUser("scheduled");
+		uploadOk(id, TestImages.resource("orientation-6.jpg"));
+
+		this.schedule.run();
+
+		assertThat(avatarStatus(id)).isEqualTo("READY");
+		assertQuadrants("orientation-6.jpg", ImageIO.read(new ByteArrayInputStream(thumbnail(id, 64).getContentAsByteArray())));
+		this.mvc.perform(get("/api/jobs/thumbnails/runs"))
+			.andExpect(jsonPath("$[0].trigger").value("SCHEDULE"))
+			.andExpect(jsonPath("$[0].ready").value(1));
+	}
+
+	@Test
+	void aCorruptImageFailsWithAReasonAndTheRestOfTheBatchIsReady() throws Exception {
+		List<Long> good = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			long id = createUser("good" + i);
+			uploadOk(id, TestImages.jpeg(100, 80));
+			good.add(id);
+		}
+		long bad = createUser("bad");
+		uploadOk(bad, truncatedButWithReadableHeader());
+
+		RunReport report = this.job.runOnce(Trigger.API);
+
+		assertThat(report.claimed()).isEqualTo(5);
+		assertThat(report.ready()).isEqualTo(4);
+		assertThat(report.failed()).isEqualTo(1);
+		assertThat(good).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("READY"));
+		assertThat(avatarStatus(bad)).isEqualTo("FAILED");
+		this.mvc.perform(get("/api/users/{id}", bad))
+			.andExpect(jsonPath("$.avatar.status").value("FAILED"))
+			.andExpect(jsonPath("$.avatar.error").value("not a decodable JPEG: truncated data"));
+		// A failed avatar is not retried by later runs...
+		assertThat(this.job.runOnce(Trigger.API).claimed()).isZero();
+		// ...until the user uploads again, which resets its state.
+		uploadOk(bad, TestImages.jpeg(50, 50));
+		Map<String, Object> row = avatarRow(bad);
+		assertThat(row.get("STATUS")).isEqualTo("PENDING");
+		assertThat(row.get("ERROR")).isNull();
+		assertThat(row.get("ATTEMPTS")).isEqualTo(0);
+		assertThat(this.job.runOnce(Trigger.API).ready()).isEqualTo(1);
+		assertThat(avatarStatus(bad)).isEqualTo("READY");
+	}
+
+	@Test
+	void aTransientErrorIsRetriedWithBackoffThenFails() throws Exception {
+		long id = createUser("flaky");
+		uploadOk(id, TestImages.jpeg(64, 64));
+		// The original vanishes (a storage hiccup): reading it fails with an I/O error, not a verdict on the image.
+		Files.delete(uploads().resolve("originals").resolve((String) avatarRow(id).get("ORIGINAL_KEY")));
+
+		RunReport first = this.job.runOnce(Trigger.API);
+		assertThat(first.retried()).isEqualTo(1);
+		Map<String, Object> row = avatarRow(id);
+		assertThat(row.get("STATUS")).isEqualTo("PENDING");
+		assertThat(row.get("ATTEMPTS")).isEqualTo(1);
+		assertThat((String) row.get("ERROR")).isEqualTo("the stored original is missing");
+		assertThat(secondsUntilDue(id)).isBetween(50L, 61L); // retry-backoff 1m
+
+		assertThat(this.job.runOnce(Trigger.API).claimed()).as("not due yet").isZero();
+		makeDue(id);
+		assertThat(this.job.runOnce(Trigger.API).retried()).isEqualTo(1);
+		assertThat(secondsUntilDue(id)).as("doubled").isBetween(110L, 121L);
+		makeDue(id);
+		RunReport third = this.job.runOnce(Trigger.API);
+		assertThat(third.failed()).isEqualTo(1);
+		assertThat(avatarStatus(id)).isEqualTo("FAILED");
+		assertThat((String) avatarRow(id).get("ERROR")).startsWith("gave up after 3 attempts: ");
+		assertThat(avatarRow(id).get("DUE_AT")).isNull();
+	}
+
+	@Test
+	void aCrashedRunnersExpiredClaimsAreFinishedByTheNextRunButLiveOnesAreLeftAlone() throws Exception {
+		List<Long> ids = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			long id = createUser("crash" + i);
+			uploadOk(id, TestImages.jpeg(64, 64));
+			ids.add(id);
+		}
+		// A runner on another host claimed them all, then died: three leases have run out, three have not.
+		this.jdbc.sql("UPDATE avatars SET status = 'PROCESSING', lease_owner = 'dead-host/1#9', attempts = 1, "
+				+ "due_at = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE user_id IN (:ids)").param("ids", ids.subList(0, 3)).update();
+		this.jdbc.sql("UPDATE avatars SET status = 'PROCESSING', lease_owner = 'live-host/2#7', attempts = 1, "
+				+ "due_at = CURRENT_TIMESTAMP + INTERVAL '5' MINUTE WHERE user_id IN (:ids)").param("ids", ids.subList(3, 6)).update();
+
+		RunReport report = this.job.runOnce(Trigger.API);
+
+		assertThat(report.claimed()).isEqualTo(3);
+		assertThat(ids.subList(0, 3)).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("READY"));
+		assertThat(ids.subList(3, 6)).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("PROCESSING"));
+	}
+
+	@Test
+	void thumbnailsAreServedWithCachingHeadersAndSizeChoice() throws Exception {
+		long id = createUser("served");
+		long version = uploadOk(id, TestImages.resource("quadrants.jpg"));
+		this.job.runOnce(Trigger.API);
+
+		String url = "/api/users/" + id + "/avatar/thumbnail?v=" + version;
+		this.mvc.perform(get("/api/users/{id}", id)).andExpect(jsonPath("$.avatar.thumbnailUrl").value(url));
+		MockHttpServletResponse versioned = this.mvc.perform(get(url)).andExpect(status().isOk()).andReturn().getResponse();
+		assertThat(versioned.getHeader("Cache-Control")).isEqualTo("max-age=31536000, public, immutable");
+		assertThat(versioned.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+		String etag = versioned.getHeader("ETag");
+		assertThat(etag).matches("\"[^\"]+\"");
+		this.mvc.perform(get(url).header("If-None-Match", etag)).andExpect(status().isNotModified());
+		this.mvc.perform(get("/api/users/{id}/avatar/thumbnail", id))
+			.andExpect(header().string("Cache-Control", "no-cache"));
+
+		assertThat(sizeOf(thumbnail(id, 100))).isEqualTo(128);
+		assertThat(sizeOf(thumbnail(id, 64))).isEqualTo(64);
+		assertThat(sizeOf(thumbnail(id, 1))).isEqualTo(64);
+		assertThat(sizeOf(thumbnail(id, 1000))).isEqualTo(256);
+		assertThat(sizeOf(this.mvc.perform(get("/api/users/{id}/avatar/thumbnail", id)).andReturn().getResponse()))
+			.isEqualTo(256);
+		this.mvc.perform(get("/api/users/{id}/avatar/thumbnail?size=0", id)).andExpect(status().isBadRequest());
+		this.mvc.perform(get("/api/users/424242/avatar/thumbnail")).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void untilAThumbnailIsReadyAPlaceholderWithInitialsIsServedBriefly() throws Exception {
+		long id = createUser("grace.hopper");
+		this.mvc.perform(get("/api/users/{id}/avatar/thumbnail?size=128", id))
+			.andExpect(status().isOk())
+			.andExpect(header().string("Content-Type", "image/svg+xml"))
+			.andExpect(header().string("Cache-Control", "max-age=60, public"))
+			.andExpect(header().string("X-Content-Type-Options", "nosniff"))
+			.andExpect(result -> assertThat(result.getResponse().getContentAsString())
+				.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"128\" height=\"128\"")
+				.contains(">GH</text>"));
+		uploadOk(id, TestImages.jpeg(64, 64));
+		this.mvc.perform(get("/api/users/{id}/avatar/thumbnail", id))
+			.andExpect(header().string("Content-Type", "image/svg+xml"));
+	}
+
+	@Test
+	void aNewUploadKeepsTheOldThumbnailUntilItsOwnIsReadyThenTheOldFilesGo() throws Exception {
+		long id = createUser("swap");
+		long v1 = uploadOk(id, TestImages.encode(TestImages.solid(64, 64, Color.RED), "png"));
+		this.job.runOnce(Trigger.API);
+		long v2 = uploadOk(id, TestImages.encode(TestImages.solid(64, 64, Color.BLUE), "png"));
+
+		this.mvc.perform(get("/api/users/{id}", id))
+			.andExpect(jsonPath("$.avatar.status").value("PENDING"))
+			.andExpect(jsonPath("$.avatar.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v1));
+		this.job.runOnce(Trigger.API);
+
+		this.mvc.perform(get("/api/users/{id}", id))
+			.andExpect(jsonPath("$.avatar.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v2));
+		BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail(id, 64).getContentAsByteArray()));
+		assertThat(new Color(image.getRGB(32, 32)).getBlue()).isGreaterThan(200);
+		try (var files = Files.list(uploads().resolve("thumbnails").resolve(Long.toString(id)))) {
+			assertThat(files.map((file) -> file.getFileName().toString()).sorted().toList())
+				.containsExactly("v" + v2 + "-128.jpg", "v" + v2 + "-256.jpg", "v" + v2 + "-64.jpg");
+		}
+	}
+
+	@Test
+	void backlogShowsInHealthAndMetrics() throws Exception {
+		long id = createUser("waiting");
+		uploadOk(id, TestImages.jpeg(64, 64));
+		this.mvc.perform(get("/actuator/health"))
+			.andExpect(jsonPath("$.components.backlog.status").value("UP"))
+			.andExpect(jsonPath("$.components.backlog.details.pending").value(1))
+			.andExpect(jsonPath("$.components.backlog.details.lastCompletedRunAt").value("never"));
+		this.mvc.perform(get("/actuator/metrics/avatars.backlog.size"))
+			.andExpect(jsonPath("$.measurements[0].value").value(1.0));
+		this.job.runOnce(Trigger.API);
+		this.mvc.perform(get("/actuator/health"))
+			.andExpect(jsonPath("$.components.backlog.details.pending").value(0))
+			.andExpect(jsonPath("$.components.backlog.details.lastCompletedRunAgeSeconds").value(
+					org.hamcrest.Matchers.lessThan(60)));
+		this.mvc.perform(get("/actuator/metrics/avatars.processed").param("tag", "outcome:ready"))
+			.andExpect(jsonPath("$.measurements[0].value").value(org.hamcrest.Matchers.greaterThanOrEqualTo(1.0)));
+	}
+
+	@Test
+	void runsAreListedNewestFirstAndFoundById() throws Exception {
+		RunReport first = this.job.runOnce(Trigger.API);
+		RunReport second = this.job.runOnce(Trigger.SCHEDULE);
+		this.mvc.perform(get("/api/jobs/thumbnails/runs"))
+			.andExpect(jsonPath("$[0].id").value(second.id()))
+			.andExpect(jsonPath("$[1].id").value(first.id()));
+		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", first.id()))
+			.andExpect(jsonPath("$.trigger").value("API"));
+		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", 987654))
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.detail").value("There is no run with id 987654."));
+		this.mvc.perform(post("/api/jobs/thumbnails/runs?limit=0")).andExpect(status().isBadRequest());
+	}
+
+	/** Header and first scans intact, the rest cut off: passes the upload's header check, fails decoding. */
+	static byte[] truncatedButWithReadableHeader() {
+		byte[] full = TestImages.encode(noise(300, 200), "jpg");
+		return java.util.Arrays.copyOf(full, full.length / 2);
+	}
+
+	static BufferedImage noise(int width, int height) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		java.util.Random random = new java.util.Random(7);
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.setRGB(x, y, random.nextInt(0xFFFFFF));
+			}
+		}
+		return image;
+	}
+
+	static void assertQuadrants(String name, BufferedImage image) {
+		int s = image.getWidth();
+		assertNear(name, image, s / 4, s / 4, Color.RED);
+		assertNear(name, image, 3 * s / 4, s / 4, Color.GREEN);
+		assertNear(name, image, s / 4, 3 * s / 4, Color.BLUE);
+		assertNear(name, image, 3 * s / 4, 3 * s / 4, Color.YELLOW);
+	}
+
+	private static void assertNear(String name, BufferedImage image, int x, int y, Color expected) {
+		Color actual = new Color(image.getRGB(x, y));
+		int distance = Math.abs(actual.getRed() - expected.getRed()) + Math.abs(actual.getGreen() - expected.getGreen())
+				+ Math.abs(actual.getBlue() - expected.getBlue());
+		assertThat(distance).as("%s at %d,%d is %s, expected %s", name, x, y, actual, expected).isLessThan(90);
+	}
+
+	private MockHttpServletResponse thumbnail(long id, int size) throws Exception {
+		return this.mvc.perform(get("/api/users/{id}/avatar/thumbnail?size={size}", id, size))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse();
+	}
+
+	private static int sizeOf(MockHttpServletResponse response) throws Exception {
+		return ImageIO.read(new ByteArrayInputStream(response.getContentAsByteArray())).getWidth();
+	}
+
+	private long secondsUntilDue(long id) {
+		return this.jdbc.sql("SELECT DATEDIFF('SECOND', CURRENT_TIMESTAMP, due_at) FROM avatars WHERE user_id = ?")
+			.param(id)
+			.query(Long.class)
+			.single();
+	}
+
+	private void makeDue(long id) {
+		this.jdbc.sql("UPDATE avatars SET due_at = CURRENT_TIMESTAMP WHERE user_id = ?").param(id).update();
+	}
+
+}
