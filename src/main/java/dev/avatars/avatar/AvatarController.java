@@ -69,9 +69,10 @@ class AvatarController {
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	@Operation(summary = "Upload a new profile picture",
 			description = "Checks and stores the picture, then answers at once; thumbnails are made later by the "
-					+ "thumbnail job. The picture's type is judged by its content, never by its name or Content-Type.")
+					+ "thumbnail job. The picture's type is judged by its content, never by its name or Content-Type. "
+					+ "cropX, cropY and cropSize (all three, or none for the centre square) choose the square to keep.")
 	@ApiResponse(responseCode = "202", description = "Stored; the avatar is PENDING")
-	@ApiResponse(responseCode = "400", description = "No file part, or an empty file", content = @Content(
+	@ApiResponse(responseCode = "400", description = "No file part, an empty file, or a crop that is incomplete or outside the picture", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
@@ -84,9 +85,14 @@ class AvatarController {
 			description = "Header unreadable, more pixels than avatars.upload.max-pixels, or smaller than the minimum",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(implementation = ProblemDetail.class)))
-	UserResponse upload(@PathVariable long id, @RequestPart(name = "file", required = false) MultipartFile file)
-			throws IOException {
-		this.uploads.accept(id, file);
+	UserResponse upload(@PathVariable long id, @RequestPart(name = "file", required = false) MultipartFile file,
+			@Parameter(description = "left edge of the chosen square, as a fraction of the upright picture's width")
+			@RequestParam(required = false) Double cropX,
+			@Parameter(description = "top edge of the chosen square, as a fraction of the upright picture's height")
+			@RequestParam(required = false) Double cropY,
+			@Parameter(description = "side of the chosen square, as a fraction of the upright picture's shorter side")
+			@RequestParam(required = false) Double cropSize) throws IOException {
+		this.uploads.accept(id, file, CropRequest.of(cropX, cropY, cropSize));
 		return this.users.get(id);
 	}
 

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.avatars.thumbnail.Crop;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -53,7 +55,7 @@ class AvatarStore {
 	 * @throws IllegalStateException when the user has no avatar row (there is no such user)
 	 */
 	@Transactional
-	Optional<String> replaceOriginal(long userId, String key, ImageFormat format, ImageHeader header) {
+	Optional<String> replaceOriginal(long userId, String key, ImageFormat format, ImageHeader header, Crop crop) {
 		Optional<String> previous = this.jdbc.sql("SELECT original_key FROM avatars WHERE user_id = ? FOR UPDATE")
 			.param(userId)
 			.query((rs, n) -> Optional.ofNullable(rs.getString(1)))
@@ -63,9 +65,10 @@ class AvatarStore {
 				UPDATE avatars
 				   SET status = 'PENDING', version = version + 1, original_key = ?, format = ?, width = ?, height = ?,
 				       uploaded_at = CURRENT_TIMESTAMP, due_at = CURRENT_TIMESTAMP, error = NULL, attempts = 0,
-				       lease_owner = NULL
+				       lease_owner = NULL, crop_x = ?, crop_y = ?, crop_size = ?
 				 WHERE user_id = ?""")
-			.params(key, format.name(), header.width(), header.height(), userId)
+			.params(key, format.name(), header.width(), header.height(), (crop != null) ? crop.x() : null,
+					(crop != null) ? crop.y() : null, (crop != null) ? crop.size() : null, userId)
 			.update();
 		return previous;
 	}

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import dev.avatars.thumbnail.Crop;
+import dev.avatars.thumbnail.Orientation;
 import dev.avatars.user.UserNotFoundException;
 
 import org.springframework.http.HttpStatus;
@@ -31,7 +33,7 @@ class AvatarUploadService {
 		this.limits = limits;
 	}
 
-	void accept(long userId, MultipartFile file) throws IOException {
+	void accept(long userId, MultipartFile file, Optional<Crop> crop) throws IOException {
 		if (this.store.find(userId).isEmpty()) {
 			throw new UserNotFoundException(userId);
 		}
@@ -52,10 +54,13 @@ class AvatarUploadService {
 			file.transferTo(incoming.toFile());
 			ImageFormat format = sniff(incoming);
 			ImageHeader header = checkHeader(incoming, format);
+			if (crop.isPresent() && !fitsUpright(crop.get(), header, incoming)) {
+				throw CropRequest.invalid("The crop square must lie inside the picture.");
+			}
 			String key = this.storage.keepOriginal(incoming, format);
 			Optional<String> replaced;
 			try {
-				replaced = this.store.replaceOriginal(userId, key, format, header);
+				replaced = this.store.replaceOriginal(userId, key, format, header, crop.orElse(null));
 			}
 			catch (RuntimeException ex) {
 				this.storage.deleteOriginal(key);
@@ -101,6 +106,12 @@ class AvatarUploadService {
 					+ Sizes.megapixels(this.limits.maxPixels()) + ".");
 		}
 		return header;
+	}
+
+	/** The crop is given in upright terms; a phone photo's header states its dimensions sideways. */
+	private static boolean fitsUpright(Crop crop, ImageHeader header, Path file) {
+		boolean sideways = Orientation.read(file).swapsAxes();
+		return sideways ? crop.fits(header.height(), header.width()) : crop.fits(header.width(), header.height());
 	}
 
 	private static UploadRejectedException unprocessable(String title, String detail) {

@@ -6,6 +6,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import dev.avatars.thumbnail.Crop;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -29,18 +31,19 @@ class AvatarWorkQueue {
 		this.jdbc = jdbc;
 	}
 
-	record Candidate(long userId, long version, String originalKey, int attempts) {
+	record Candidate(long userId, long version, String originalKey, int attempts, Crop crop) {
 	}
 
 	/** Oldest due first; served by the index on due_at, which holds only the backlog. */
 	List<Candidate> findDue(int limit) {
 		return this.jdbc.sql("""
-				SELECT user_id, version, original_key, attempts FROM avatars
+				SELECT user_id, version, original_key, attempts, crop_x, crop_y, crop_size FROM avatars
 				 WHERE due_at <= CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING')
 				 ORDER BY due_at, user_id
 				 FETCH FIRST ? ROWS ONLY""")
 			.param(limit)
-			.query((rs, n) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)))
+			.query((rs, n) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+					(rs.getObject(7) != null) ? new Crop(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)) : null))
 			.list();
 	}
 

@@ -55,7 +55,10 @@ public class ThumbnailJob implements SmartLifecycle {
 
 	private final String host = hostName();
 
-	private final ExecutorService workers;
+	private final int workerCount;
+
+	/** Made on start and shut down on stop: a stopped job (a paused context in tests, too) can start again. */
+	private volatile ExecutorService workers;
 
 	/** One permit per worker: a run claims an avatar only when a worker is free to start on it at once. */
 	private final Semaphore freeWorkers;
@@ -79,9 +82,8 @@ public class ThumbnailJob implements SmartLifecycle {
 		this.processingTime = Timer.builder("avatars.processing.time")
 			.description("Time to render and store one avatar's thumbnails")
 			.register(meters);
-		int size = properties.effectiveWorkers();
-		this.workers = Executors.newFixedThreadPool(size, workerThreads());
-		this.freeWorkers = new Semaphore(size);
+		this.workerCount = properties.effectiveWorkers();
+		this.freeWorkers = new Semaphore(this.workerCount);
 	}
 
 	public String host() {
@@ -166,7 +168,8 @@ public class ThumbnailJob implements SmartLifecycle {
 		long userId = claimed.userId();
 		long version = claimed.version();
 		try {
-			List<Thumbnail> thumbnails = this.thumbnailer.render(this.storage.original(claimed.originalKey()));
+			List<Thumbnail> thumbnails = this.thumbnailer.render(this.storage.original(claimed.originalKey()),
+					claimed.crop());
 			for (Thumbnail thumbnail : thumbnails) {
 				this.storage.writeThumbnail(userId, version, thumbnail);
 			}
@@ -242,6 +245,7 @@ public class ThumbnailJob implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.workers = Executors.newFixedThreadPool(this.workerCount, workerThreads());
 		this.running = true;
 	}
 

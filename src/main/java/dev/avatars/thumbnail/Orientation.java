@@ -18,16 +18,16 @@ import com.drew.metadata.exif.ExifIFD0Directory;
  * The EXIF orientation (1–8): how the stored pixels must be turned to stand upright. Decoders hand us the stored
  * pixels; phone photos are mostly stored sideways with orientation 6.
  */
-enum Orientation {
+public enum Orientation {
 
 	NORMAL, FLIP_HORIZONTAL, ROTATE_180, FLIP_VERTICAL, TRANSPOSE, ROTATE_90_CW, TRANSVERSE, ROTATE_90_CCW;
 
 	/** Orientations 5–8 swap width and height. */
-	boolean swapsAxes() {
+	public boolean swapsAxes() {
 		return ordinal() >= TRANSPOSE.ordinal();
 	}
 
-	static Orientation read(Path file) {
+	public static Orientation read(Path file) {
 		try (InputStream in = Files.newInputStream(file)) {
 			Metadata metadata = ImageMetadataReader.readMetadata(in);
 			ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);

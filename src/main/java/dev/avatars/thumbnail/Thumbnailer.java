@@ -25,7 +25,8 @@ import javax.imageio.stream.ImageInputStream;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
- * Turns an original picture into square thumbnails: upright (EXIF orientation applied), centre-cropped, sRGB,
+ * Turns an original picture into square thumbnails: upright (EXIF orientation applied), cropped to the chosen
+ * square (the centre one by default), sRGB,
  * JPEG unless the picture has real transparency (then PNG), without any metadata. Plain Java, no Spring.
  *
  * <p>Only the crop square is decoded, subsampled so that it stays at least twice the largest size: a
@@ -50,11 +51,12 @@ public final class Thumbnailer {
 	}
 
 	/**
+	 * @param crop the square to keep, or {@code null} for the centre square
 	 * @throws UndecodableImageException when the file is not an image we can decode (retrying cannot help)
 	 * @throws IOException when the file cannot be read (it may help to try again later)
 	 */
-	public List<Thumbnail> render(Path original) throws IOException, UndecodableImageException {
-		BufferedImage square = decodeUprightSquare(original);
+	public List<Thumbnail> render(Path original, Crop crop) throws IOException, UndecodableImageException {
+		BufferedImage square = decodeUprightSquare(original, crop);
 		boolean transparent = hasRealTransparency(square);
 		Thumbnail.OutputFormat format = transparent ? Thumbnail.OutputFormat.PNG : Thumbnail.OutputFormat.JPEG;
 		List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
@@ -64,7 +66,7 @@ public final class Thumbnailer {
 		return thumbnails;
 	}
 
-	private BufferedImage decodeUprightSquare(Path original) throws IOException, UndecodableImageException {
+	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {
 		if (!Files.isRegularFile(original)) {
 			throw new NoSuchFileException(original.getFileName().toString());
 		}
@@ -87,12 +89,12 @@ public final class Thumbnailer {
 				int height = reader.getHeight(0);
 				int uprightWidth = orientation.swapsAxes() ? height : width;
 				int uprightHeight = orientation.swapsAxes() ? width : height;
-				int side = Math.min(uprightWidth, uprightHeight);
-				Rectangle crop = new Rectangle((uprightWidth - side) / 2, (uprightHeight - side) / 2, side, side);
+				Rectangle square = (crop != null) ? crop.in(uprightWidth, uprightHeight)
+						: Crop.centre(uprightWidth, uprightHeight);
 
 				ImageReadParam param = reader.getDefaultReadParam();
-				param.setSourceRegion(orientation.toStored(crop, width, height));
-				int subsampling = Math.max(1, side / (2 * largestSize()));
+				param.setSourceRegion(orientation.toStored(square, width, height));
+				int subsampling = Math.max(1, square.width / (2 * largestSize()));
 				param.setSourceSubsampling(subsampling, subsampling, 0, 0);
 				BufferedImage decoded = reader.read(0, param);
 				if (warnings.stream().anyMatch(Thumbnailer::meansTruncated)) {

@@ -28,7 +28,7 @@ class UploadDatabaseFailureTests extends ApiTestSupport {
 		long id = createUser("unlucky");
 		Map<String, Object> before = avatarRow(id);
 		doThrow(new DataAccessResourceFailureException("connection to /var/lib/db refused")).when(this.store)
-			.replaceOriginal(anyLong(), any(), any(), any());
+			.replaceOriginal(anyLong(), any(), any(), any(), any());
 
 		String body = upload(id, TestImages.jpeg(64, 64), "a.jpg", "image/jpeg")
 			.andExpect(status().isInternalServerError())

@@ -82,7 +82,7 @@ class ConcurrentRunsTests extends ApiTestSupport {
 				uploadOk(id, TestImages.encode(TestImages.solid(80, 80, Color.BLUE), "png"));
 			}
 			return thumbnails;
-		}).when(this.thumbnailer).render(any());
+		}).when(this.thumbnailer).render(any(), any());
 
 		RunReport first = this.job.runOnce(Trigger.API);
 

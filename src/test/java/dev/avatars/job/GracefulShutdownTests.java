@@ -52,7 +52,7 @@ class GracefulShutdownTests extends ApiTestSupport {
 				}
 			}
 			return invocation.callRealMethod();
-		}).when(slow).render(any());
+		}).when(slow).render(any(), any());
 		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), shutdownTimeout);
 		ThumbnailJob job = new ThumbnailJob(this.queue, this.runs, this.storage, slow, properties,

@@ -43,7 +43,7 @@ class ThumbnailerTests {
 	@ValueSource(strings = { "quadrants.jpg", "orientation-3.jpg", "orientation-6.jpg", "orientation-8.jpg",
 			"cmyk.jpg", "quadrants.webp", "sixteen-bit.png", "palette.png", "animated.gif", "gps.jpg" })
 	void everyStorageOfTheQuadrantPictureComesOutUprightCentreCroppedAndExact(String name) throws Exception {
-		List<Thumbnail> thumbnails = this.thumbnailer.render(fixture(name));
+		List<Thumbnail> thumbnails = this.thumbnailer.render(fixture(name), null);
 
 		assertThat(thumbnails).extracting(Thumbnail::size).containsExactly(256, 128, 64);
 		for (Thumbnail thumbnail : thumbnails) {
@@ -58,12 +58,12 @@ class ThumbnailerTests {
 	@Test
 	void theFirstFrameOfAnAnimatedGifIsUsed() throws Exception {
 		// Frame two is plain grey; the quadrants prove frame one was taken.
-		assertQuadrants(decode(this.thumbnailer.render(fixture("animated.gif")).get(0)));
+		assertQuadrants(decode(this.thumbnailer.render(fixture("animated.gif"), null).get(0)));
 	}
 
 	@Test
 	void realTransparencyGivesPngWithAlpha() throws Exception {
-		List<Thumbnail> thumbnails = this.thumbnailer.render(fixture("alpha.png"));
+		List<Thumbnail> thumbnails = this.thumbnailer.render(fixture("alpha.png"), null);
 		for (Thumbnail thumbnail : thumbnails) {
 			assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.PNG);
 			BufferedImage image = decode(thumbnail);
@@ -83,7 +83,7 @@ class ThumbnailerTests {
 			}
 		}
 		Path file = Files.write(this.dir.resolve("opaque.png"), TestImages.encode(opaque, "png"));
-		assertThat(this.thumbnailer.render(file)).allSatisfy(
+		assertThat(this.thumbnailer.render(file, null)).allSatisfy(
 				(thumbnail) -> assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.JPEG));
 	}
 
@@ -92,7 +92,7 @@ class ThumbnailerTests {
 		Metadata source = ImageMetadataReader.readMetadata(fixture("gps.jpg").toFile());
 		assertThat(source.getFirstDirectoryOfType(GpsDirectory.class)).as("the fixture has GPS").isNotNull();
 
-		for (Thumbnail thumbnail : this.thumbnailer.render(fixture("gps.jpg"))) {
+		for (Thumbnail thumbnail : this.thumbnailer.render(fixture("gps.jpg"), null)) {
 			Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(thumbnail.bytes()));
 			assertThat(metadata.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
 			for (Directory directory : metadata.getDirectories()) {
@@ -107,7 +107,7 @@ class ThumbnailerTests {
 	void aLargePhotoIsDecodedSubsampledToAtLeastTwiceTheLargestSize() throws Exception {
 		BufferedImage wide = TestImages.solid(3000, 2000, Color.WHITE);
 		Path file = Files.write(this.dir.resolve("wide.jpg"), TestImages.encode(wide, "jpg"));
-		List<Thumbnail> thumbnails = new Thumbnailer(List.of(100), 0.85f).render(file);
+		List<Thumbnail> thumbnails = new Thumbnailer(List.of(100), 0.85f).render(file, null);
 		assertThat(decode(thumbnails.get(0)).getWidth()).isEqualTo(100);
 	}
 
@@ -116,20 +116,20 @@ class ThumbnailerTests {
 		byte[] full = TestImages.encode(noise(400, 300), "jpg");
 		byte[] cut = java.util.Arrays.copyOf(full, full.length / 2);
 		Path file = Files.write(this.dir.resolve("cut.jpg"), cut);
-		assertThatThrownBy(() -> this.thumbnailer.render(file)).isInstanceOf(UndecodableImageException.class)
+		assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
 			.hasMessage("not a decodable JPEG: truncated data");
 	}
 
 	@Test
 	void garbageIsUndecodable() throws Exception {
 		Path file = Files.write(this.dir.resolve("garbage.png"), "not an image at all".getBytes());
-		assertThatThrownBy(() -> this.thumbnailer.render(file)).isInstanceOf(UndecodableImageException.class)
+		assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
 			.hasMessageStartingWith("not a decodable image");
 	}
 
 	@Test
 	void aMissingFileIsAnIoErrorNotAVerdictOnTheImage() {
-		assertThatThrownBy(() -> this.thumbnailer.render(this.dir.resolve("gone.jpg"))).isInstanceOf(IOException.class)
+		assertThatThrownBy(() -> this.thumbnailer.render(this.dir.resolve("gone.jpg"), null)).isInstanceOf(IOException.class)
 			.isNotInstanceOf(UndecodableImageException.class);
 	}
 
