@@ -84,6 +84,24 @@ public final class TestImages {
 		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
 	}
 
+	/** Random pixels: a picture that JPEG cannot squeeze, so cutting it in half cuts real image data. */
+	public static BufferedImage noise(int width, int height) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		java.util.Random random = new java.util.Random(7);
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.setRGB(x, y, random.nextInt(0xFFFFFF));
+			}
+		}
+		return image;
+	}
+
+	/** Header and first scans intact, the rest cut off: passes the upload's header check, fails decoding. */
+	public static byte[] truncatedButWithReadableHeader() {
+		byte[] full = encode(noise(300, 200), "jpg");
+		return java.util.Arrays.copyOf(full, full.length / 2);
+	}
+
 	/** The first {@code length} bytes of a real JPEG: a header cut short. */
 	public static byte[] truncatedJpeg(int length) {
 		byte[] full = jpeg(64, 64);

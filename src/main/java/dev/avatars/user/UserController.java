@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -52,13 +53,14 @@ class UserController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List users, oldest first")
+	@Operation(summary = "List users, oldest first; q finds users whose username or display name contains it")
 	@ApiResponse(responseCode = "200", description = "One page of users")
 	@ApiResponse(responseCode = "400", description = "page below 0, or size outside 1..100", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
-	UserPage list(@RequestParam(defaultValue = "0") @Min(0) int page,
+	UserPage list(@RequestParam(required = false) @Size(max = 100) String q,
+			@RequestParam(defaultValue = "0") @Min(0) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-		return this.users.list(page, size);
+		return this.users.list(q, page, size);
 	}
 
 	@GetMapping("/{id}")

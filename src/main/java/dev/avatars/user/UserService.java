@@ -50,8 +50,10 @@ public class UserService {
 	}
 
 	@Transactional(readOnly = true)
-	UserPage list(int page, int size) {
-		Page<User> users = this.users.findAll(PageRequest.of(page, size, Sort.by("id")));
+	UserPage list(String query, int page, int size) {
+		PageRequest request = PageRequest.of(page, size, Sort.by("id"));
+		Page<User> users = (query == null || query.isBlank()) ? this.users.findAll(request)
+				: this.users.search(containing(query), request);
 		Map<Long, AvatarView> views = this.avatars.views(users.map(User::getId).toList());
 		List<UserResponse> items = users.stream()
 			.map((user) -> toResponse(user, views.getOrDefault(user.getId(), AvatarService.none(user.getId()))))
@@ -64,6 +66,12 @@ public class UserService {
 		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
 		this.avatars.deleteFilesOnCommit(id);
 		this.users.delete(user);
+	}
+
+	private static String containing(String query) {
+		String escaped = query.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\")
+			.replace("%", "\\%").replace("_", "\\_");
+		return "%" + escaped + "%";
 	}
 
 	private static UserResponse toResponse(User user, AvatarView avatar) {

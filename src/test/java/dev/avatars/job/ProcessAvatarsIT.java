@@ -104,7 +104,7 @@ class ProcessAvatarsIT {
 		List<Long> good = new ArrayList<>();
 		try (AppProcess web = webApp()) {
 			big = web.userWithUpload("big", TestImages.encode(photoLike(6000, 4000), "jpg"));
-			bad = web.userWithUpload("bad", ThumbnailJobTests.truncatedButWithReadableHeader());
+			bad = web.userWithUpload("bad", TestImages.truncatedButWithReadableHeader());
 			for (int i = 0; i < 3; i++) {
 				good.add(web.userWithUpload("good" + i, TestImages.jpeg(120, 90)));
 			}

@@ -111,7 +111,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 			good.add(id);
 		}
 		long bad = createUser("bad");
-		uploadOk(bad, truncatedButWithReadableHeader());
+		uploadOk(bad, TestImages.truncatedButWithReadableHeader());
 
 		RunReport report = this.job.runOnce(Trigger.API);
 
@@ -280,23 +280,6 @@ class ThumbnailJobTests extends ApiTestSupport {
 			.andExpect(status().isNotFound())
 			.andExpect(jsonPath("$.detail").value("There is no run with id 987654."));
 		this.mvc.perform(post("/api/jobs/thumbnails/runs?limit=0")).andExpect(status().isBadRequest());
-	}
-
-	/** Header and first scans intact, the rest cut off: passes the upload's header check, fails decoding. */
-	static byte[] truncatedButWithReadableHeader() {
-		byte[] full = TestImages.encode(noise(300, 200), "jpg");
-		return java.util.Arrays.copyOf(full, full.length / 2);
-	}
-
-	static BufferedImage noise(int width, int height) {
-		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		java.util.Random random = new java.util.Random(7);
-		for (int y = 0; y < height; y++) {
-			for (int x = 0; x < width; x++) {
-				image.setRGB(x, y, random.nextInt(0xFFFFFF));
-			}
-		}
-		return image;
 	}
 
 	static void assertQuadrants(String name, BufferedImage image) {

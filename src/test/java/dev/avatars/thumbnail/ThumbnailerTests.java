@@ -113,7 +113,7 @@ class ThumbnailerTests {
 
 	@Test
 	void truncatedJpegIsUndecodableWithAReasonAPersonUnderstands() throws Exception {
-		byte[] full = TestImages.encode(noise(400, 300), "jpg");
+		byte[] full = TestImages.encode(TestImages.noise(400, 300), "jpg");
 		byte[] cut = java.util.Arrays.copyOf(full, full.length / 2);
 		Path file = Files.write(this.dir.resolve("cut.jpg"), cut);
 		assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
@@ -131,17 +131,6 @@ class ThumbnailerTests {
 	void aMissingFileIsAnIoErrorNotAVerdictOnTheImage() {
 		assertThatThrownBy(() -> this.thumbnailer.render(this.dir.resolve("gone.jpg"), null)).isInstanceOf(IOException.class)
 			.isNotInstanceOf(UndecodableImageException.class);
-	}
-
-	static BufferedImage noise(int width, int height) {
-		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		java.util.Random random = new java.util.Random(42);
-		for (int y = 0; y < height; y++) {
-			for (int x = 0; x < width; x++) {
-				image.setRGB(x, y, random.nextInt(0xFFFFFF));
-			}
-		}
-		return image;
 	}
 
 	static void assertQuadrants(BufferedImage image) {

@@ -103,6 +103,27 @@ class UserApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void searchFindsUsernameOrDisplayNameCaseInsensitivelyAndTakesWildcardsLiterally() throws Exception {
+		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"username\":\"ada\",\"displayName\":\"Ada Lovelace\"}"));
+		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"username\":\"grace_h\",\"displayName\":\"Grace Hopper\"}"));
+		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"username\":\"alan\",\"displayName\":\"Alan Turing\"}"));
+
+		this.mvc.perform(get("/api/users?q=LOVE"))
+			.andExpect(jsonPath("$.total").value(1))
+			.andExpect(jsonPath("$.items[0].username").value("ada"));
+		this.mvc.perform(get("/api/users?q=a"))
+			.andExpect(jsonPath("$.total").value(3));
+		this.mvc.perform(get("/api/users?q=_"))
+			.andExpect(jsonPath("$.total").value(1))
+			.andExpect(jsonPath("$.items[0].username").value("grace_h"));
+		this.mvc.perform(get("/api/users?q=%25"))
+			.andExpect(jsonPath("$.total").value(0));
+	}
+
+	@Test
 	void badPagingIs400() throws Exception {
 		this.mvc.perform(get("/api/users?size=0")).andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));

@@ -1,0 +1,448 @@
+'use strict';
+
+// The page talks only to this app's own API; nothing is fetched from elsewhere.
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 1000;
+
+const state = {
+  user: null,        // the selected user, as the API returns it
+  file: null,        // the chosen picture, not yet uploaded
+  crop: null,        // {x, y, size}: fractions of the upright preview (corner of width/height, side of the shorter side)
+  pollTimer: null,
+};
+
+async function api(method, url, body) {
+  const options = { method, headers: { Accept: 'application/json, application/problem+json' } };
+  if (body !== undefined) {
+    options.headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, options);
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    throw new Error((data && data.detail) || `The server answered ${response.status}.`);
+  }
+  return data;
+}
+
+function avatarImage(user, className, alt) {
+  const img = document.createElement('img');
+  img.className = `avatar ${className}`;
+  img.src = user.avatar.thumbnailUrl;
+  img.alt = alt;
+  return img;
+}
+
+function statusLabel(status) {
+  return { NONE: 'No picture yet', PENDING: 'Pending', PROCESSING: 'Processing', READY: 'Ready', FAILED: 'Failed' }[status] || status;
+}
+
+// ---- choosing a user ------------------------------------------------------------------------------------------
+
+let searchTimer = null;
+$('user-search').addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(searchUsers, 200);
+});
+
+async function searchUsers() {
+  const q = $('user-search').value.trim();
+  const list = $('user-results');
+  if (!q) {
+    list.replaceChildren();
+    return;
+  }
+  try {
+    const page = await api('GET', `/api/users?size=20&q=${encodeURIComponent(q)}`);
+    list.replaceChildren(...page.items.map((user) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.setAttribute('aria-pressed', String(state.user !== null && state.user.id === user.id));
+      button.append(avatarImage(user, 'small', ''), `${user.displayName} (@${user.username})`);
+      button.addEventListener('click', () => selectUser(user));
+      li.append(button);
+      return li;
+    }));
+    if (page.items.length === 0) {
+      const li = document.createElement('li');
+      li.textContent = 'Nobody matches.';
+      list.append(li);
+    }
+  } catch (error) {
+    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: error.message }));
+  }
+}
+
+$('create-user').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('create-message');
+  message.textContent = '';
+  try {
+    const user = await api('POST', '/api/users', {
+      username: $('new-username').value.trim(),
+      displayName: $('new-display-name').value.trim(),
+    });
+    $('create-user').reset();
+    selectUser(user);
+    refreshPeople();
+  } catch (error) {
+    message.textContent = error.message;
+  }
+});
+
+function selectUser(user) {
+  state.user = user;
+  $('me').hidden = false;
+  showUser(user);
+  $('upload-message').textContent = '';
+  for (const button of $('user-results').querySelectorAll('button')) {
+    button.setAttribute('aria-pressed', 'false');
+  }
+  pollWhilePending();
+}
+
+function showUser(user) {
+  $('my-name').textContent = `${user.displayName} (@${user.username})`;
+  const badge = $('my-status');
+  badge.textContent = statusLabel(user.avatar.status);
+  badge.className = `badge ${user.avatar.status}`;
+  $('my-error').textContent = user.avatar.status === 'FAILED' ? user.avatar.error || '' : '';
+  const img = $('my-avatar');
+  // The versioned URL changes exactly when the picture does, so this swaps the image only then.
+  if (img.getAttribute('src') !== user.avatar.thumbnailUrl) {
+    img.src = user.avatar.thumbnailUrl;
+  }
+}
+
+function pollWhilePending() {
+  clearTimeout(state.pollTimer);
+  const status = state.user && state.user.avatar.status;
+  if (status !== 'PENDING' && status !== 'PROCESSING') {
+    return;
+  }
+  state.pollTimer = setTimeout(async () => {
+    try {
+      const user = await api('GET', `/api/users/${state.user.id}`);
+      if (state.user && user.id === state.user.id) {
+        const changed = user.avatar.status !== state.user.avatar.status;
+        state.user = user;
+        showUser(user);
+        if (changed) {
+          refreshPeople();
+        }
+      }
+    } catch (error) {
+      $('my-error').textContent = error.message;
+    }
+    pollWhilePending();
+  }, POLL_MS);
+}
+
+// ---- choosing a picture and its crop ---------------------------------------------------------------------------
+
+const dropzone = $('dropzone');
+$('file-input').addEventListener('change', () => {
+  if ($('file-input').files.length > 0) {
+    choose($('file-input').files[0]);
+  }
+});
+dropzone.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  dropzone.classList.add('over');
+});
+dropzone.addEventListener('dragleave', () => dropzone.classList.remove('over'));
+dropzone.addEventListener('drop', (event) => {
+  event.preventDefault();
+  dropzone.classList.remove('over');
+  if (event.dataTransfer.files.length > 0) {
+    choose(event.dataTransfer.files[0]);
+  }
+});
+
+function choose(file) {
+  state.file = file;
+  $('upload-message').textContent = '';
+  $('upload-progress').value = 0;
+  const preview = $('preview');
+  if (preview.src) {
+    URL.revokeObjectURL(preview.src);
+  }
+  // The browser applies EXIF orientation to <img>, so phone photos preview upright, as the job will make them.
+  preview.onload = () => {
+    const short = Math.min(preview.naturalWidth, preview.naturalHeight);
+    state.crop = {
+      size: 1,
+      x: (preview.naturalWidth - short) / 2 / preview.naturalWidth,
+      y: (preview.naturalHeight - short) / 2 / preview.naturalHeight,
+    };
+    $('crop-area').hidden = false;
+    layoutPreview();
+    drawCrop();
+  };
+  preview.onerror = () => {
+    // Not something this browser can show; the server will judge it when it is uploaded.
+    state.crop = null;
+    $('crop-area').hidden = false;
+    drawCrop();
+  };
+  preview.src = URL.createObjectURL(file);
+}
+
+/** Fits the preview to the page: small pictures grow to a workable size, large ones shrink to fit. */
+function layoutPreview() {
+  const preview = $('preview');
+  const width = preview.naturalWidth;
+  const height = preview.naturalHeight;
+  if (!width || !height) {
+    return;
+  }
+  const maxWidth = $('crop-area').clientWidth;
+  const maxHeight = window.innerHeight * 0.6;
+  const scale = Math.min(maxWidth / width, maxHeight / height, Math.max(1, 400 / Math.max(width, height)));
+  preview.style.width = `${Math.floor(width * scale)}px`;
+  preview.style.height = `${Math.floor(height * scale)}px`;
+}
+
+function stageSize() {
+  const preview = $('preview');
+  return { width: preview.clientWidth, height: preview.clientHeight };
+}
+
+function drawCrop() {
+  const box = $('crop-box');
+  box.hidden = state.crop === null;
+  if (!state.crop) {
+    return;
+  }
+  const { width, height } = stageSize();
+  const side = state.crop.size * Math.min(width, height);
+  box.style.left = `${state.crop.x * width}px`;
+  box.style.top = `${state.crop.y * height}px`;
+  box.style.width = `${side}px`;
+  box.style.height = `${side}px`;
+  box.setAttribute('aria-valuetext',
+    `${Math.round(state.crop.size * 100)}% of the picture, ${Math.round(state.crop.x * 100)}% from the left, ${Math.round(state.crop.y * 100)}% from the top`);
+}
+
+/** Keeps the square inside the picture: side in (0, 1] of the shorter side, corner so the square still fits. */
+function clampCrop(crop) {
+  const { width, height } = stageSize();
+  const short = Math.min(width, height);
+  const minSize = Math.min(1, 24 / short);
+  const size = Math.min(1, Math.max(minSize, crop.size));
+  const side = size * short;
+  return {
+    size,
+    x: Math.min(Math.max(0, crop.x), (width - side) / width),
+    y: Math.min(Math.max(0, crop.y), (height - side) / height),
+  };
+}
+
+window.addEventListener('resize', () => {
+  layoutPreview();
+  drawCrop();
+});
+
+const box = $('crop-box');
+let drag = null;
+box.addEventListener('pointerdown', (event) => {
+  event.preventDefault();
+  box.setPointerCapture(event.pointerId);
+  box.focus();
+  drag = {
+    mode: event.target === $('crop-handle') ? 'resize' : 'move',
+    startX: event.clientX,
+    startY: event.clientY,
+    crop: { ...state.crop },
+  };
+});
+box.addEventListener('pointermove', (event) => {
+  if (!drag) {
+    return;
+  }
+  const { width, height } = stageSize();
+  const dx = event.clientX - drag.startX;
+  const dy = event.clientY - drag.startY;
+  if (drag.mode === 'move') {
+    state.crop = clampCrop({ ...drag.crop, x: drag.crop.x + dx / width, y: drag.crop.y + dy / height });
+  } else {
+    const short = Math.min(width, height);
+    // Keep the top-left corner; never let the square grow past the picture's edges.
+    const room = Math.min(width * (1 - drag.crop.x), height * (1 - drag.crop.y)) / short;
+    const size = Math.min(room, drag.crop.size + Math.max(dx, dy) / short);
+    state.crop = clampCrop({ ...drag.crop, size });
+  }
+  drawCrop();
+});
+const endDrag = () => { drag = null; };
+box.addEventListener('pointerup', endDrag);
+box.addEventListener('pointercancel', endDrag);
+
+box.addEventListener('keydown', (event) => {
+  if (!state.crop) {
+    return;
+  }
+  const step = event.shiftKey ? 0.1 : 0.01;
+  const { width, height } = stageSize();
+  const short = Math.min(width, height);
+  const crop = { ...state.crop };
+  switch (event.key) {
+    case 'ArrowLeft': crop.x -= step * short / width; break;
+    case 'ArrowRight': crop.x += step * short / width; break;
+    case 'ArrowUp': crop.y -= step * short / height; break;
+    case 'ArrowDown': crop.y += step * short / height; break;
+    case '+': case '=': crop.size += step * 5; break;
+    case '-': case '_': crop.size -= step * 5; break;
+    default: return;
+  }
+  event.preventDefault();
+  state.crop = clampCrop(crop);
+  drawCrop();
+});
+
+// ---- uploading -------------------------------------------------------------------------------------------------
+
+$('upload-button').addEventListener('click', () => {
+  if (!state.user || !state.file) {
+    return;
+  }
+  const form = new FormData();
+  form.append('file', state.file);
+  if (state.crop) {
+    form.append('cropX', state.crop.x.toFixed(6));
+    form.append('cropY', state.crop.y.toFixed(6));
+    form.append('cropSize', state.crop.size.toFixed(6));
+  }
+  const progress = $('upload-progress');
+  const message = $('upload-message');
+  const button = $('upload-button');
+  progress.value = 0;
+  message.textContent = '';
+  message.className = 'message';
+  button.disabled = true;
+
+  // XMLHttpRequest, not fetch: only it reports upload progress.
+  const request = new XMLHttpRequest();
+  request.open('POST', `/api/users/${state.user.id}/avatar`);
+  request.setRequestHeader('Accept', 'application/json, application/problem+json');
+  request.upload.addEventListener('progress', (event) => {
+    if (event.lengthComputable) {
+      progress.value = Math.round((event.loaded / event.total) * 100);
+    }
+  });
+  request.addEventListener('load', () => {
+    button.disabled = false;
+    let body = null;
+    try {
+      body = JSON.parse(request.responseText);
+    } catch (ignored) {
+      // not JSON: handled below
+    }
+    if (request.status === 202 && body) {
+      progress.value = 100;
+      message.className = 'message ok';
+      message.textContent = 'Uploaded. Your thumbnail is on its way.';
+      state.user = body;
+      showUser(body);
+      pollWhilePending();
+      refreshPeople();
+      refreshOperations();
+    } else {
+      progress.value = 0;
+      message.textContent = (body && body.detail) || `The upload failed (${request.status}).`;
+    }
+  });
+  request.addEventListener('error', () => {
+    button.disabled = false;
+    progress.value = 0;
+    message.textContent = 'The upload could not reach the server.';
+  });
+  request.send(form);
+});
+
+// ---- people and operations -------------------------------------------------------------------------------------
+
+async function refreshPeople() {
+  try {
+    const page = await api('GET', '/api/users?size=100');
+    $('people').replaceChildren(...page.items.map((user) => {
+      const li = document.createElement('li');
+      li.append(avatarImage(user, '', `${user.displayName}'s avatar`));
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = user.displayName;
+      who.title = `@${user.username}`;
+      const badge = document.createElement('span');
+      badge.className = `badge ${user.avatar.status}`;
+      badge.textContent = statusLabel(user.avatar.status);
+      li.append(who, badge);
+      return li;
+    }));
+  } catch (error) {
+    $('people').replaceChildren(Object.assign(document.createElement('li'), { textContent: error.message }));
+  }
+}
+
+function age(seconds) {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 172800) return `${Math.floor(seconds / 3600)} h`;
+  return `${Math.floor(seconds / 86400)} days`;
+}
+
+async function refreshOperations() {
+  try {
+    const health = await api('GET', '/actuator/health');
+    const backlog = health.components && health.components.backlog && health.components.backlog.details;
+    if (backlog) {
+      $('backlog-pending').textContent = backlog.pending;
+      $('backlog-oldest').textContent = backlog.pending > 0 ? age(backlog.oldestPendingAgeSeconds) : '–';
+      $('backlog-last-run').textContent = backlog.lastCompletedRunAgeSeconds >= 0
+        ? `${age(backlog.lastCompletedRunAgeSeconds)} ago` : 'never';
+    }
+  } catch (error) {
+    // The health endpoint answers 503 when the database is down; the table below shows that too.
+  }
+  try {
+    const runs = await api('GET', '/api/jobs/thumbnails/runs?limit=8');
+    $('runs').replaceChildren(...runs.map((run) => {
+      const tr = document.createElement('tr');
+      const cells = [run.trigger, new Date(run.startedAt).toLocaleString(), run.claimed, run.ready, run.failed,
+        run.retried, run.durationMs !== null ? `${(run.durationMs / 1000).toFixed(1)} s` : 'running', run.error || ''];
+      for (const value of cells) {
+        tr.append(Object.assign(document.createElement('td'), { textContent: value }));
+      }
+      return tr;
+    }));
+  } catch (error) {
+    $('process-report').textContent = error.message;
+  }
+}
+
+$('process-now').addEventListener('click', async () => {
+  const button = $('process-now');
+  const report = $('process-report');
+  button.disabled = true;
+  report.textContent = 'Processing…';
+  try {
+    const run = await api('POST', '/api/jobs/thumbnails/runs');
+    report.textContent = `Run ${run.id}: claimed ${run.claimed}, ready ${run.ready}, failed ${run.failed}, `
+      + `retried ${run.retried} in ${(run.durationMs / 1000).toFixed(1)} s${run.error ? ` (${run.error})` : ''}`;
+  } catch (error) {
+    report.textContent = error.message;
+  }
+  button.disabled = false;
+  refreshOperations();
+  refreshPeople();
+  if (state.user) {
+    clearTimeout(state.pollTimer);
+    state.user = await api('GET', `/api/users/${state.user.id}`);
+    showUser(state.user);
+  }
+});
+
+refreshPeople();
+refreshOperations();
+setInterval(refreshOperations, 15000);

@@ -1,0 +1,186 @@
+package dev.avatars.web;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.avatars.ApiTestSupport;
+import dev.avatars.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The page in a real headless Chromium (Debian's chromium and chromium-driver; nothing is downloaded). Skips where
+ * Chromium is missing, except under CI=true, where it must run.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "avatars.processing.cron=-")
+class PageBrowserTests extends ApiTestSupport {
+
+	private static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+
+	private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromium.driver", "/usr/bin/chromedriver"));
+
+	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	private static WebDriver browser;
+
+	@LocalServerPort
+	int port;
+
+	@BeforeAll
+	static void startBrowser() throws Exception {
+		if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+			String missing = "Chromium is missing (" + CHROMIUM + ", " + CHROMEDRIVER
+					+ "): apt-get install chromium chromium-driver";
+			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+				fail(missing + "; CI=true requires the browser test to run");
+			}
+			Assumptions.abort("Skipping the browser test. " + missing);
+		}
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+				"--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--window-size=1280,1100");
+		ChromeDriverService service = new ChromeDriverService.Builder()
+			.usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		browser = new ChromeDriver(service, options);
+		Files.createDirectories(SCREENSHOTS);
+	}
+
+	@AfterAll
+	static void stopBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
+	}
+
+	@Test
+	void createUploadWithACropProcessAndSeeTheChosenSquareThenARefusal() throws Exception {
+		createUser("someone.else"); // a neighbour in the grid, still on a placeholder
+		browser.manage().window().setSize(new Dimension(1280, 1100));
+		browser.get("http://localhost:" + this.port + "/");
+
+		browser.findElement(By.id("new-username")).sendKeys("ada");
+		browser.findElement(By.id("new-display-name")).sendKeys("Ada Lovelace");
+		browser.findElement(By.id("create-button")).click();
+		until(() -> browser.findElement(By.id("me")).isDisplayed()
+				&& browser.findElement(By.id("my-name")).getText().equals("Ada Lovelace (@ada)"));
+		assertThat(badge()).isEqualTo("No picture yet");
+
+		browser.findElement(By.id("file-input")).sendKeys(fixture("quadrants.jpg").toString());
+		until(() -> browser.findElement(By.id("crop-box")).isDisplayed());
+		// Halve the square, then push it into the top-right corner: the green quadrant.
+		WebElement crop = browser.findElement(By.id("crop-box"));
+		crop.click();
+		for (int i = 0; i < 10; i++) {
+			crop.sendKeys("-");
+		}
+		for (int i = 0; i < 10; i++) {
+			crop.sendKeys(Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT));
+			crop.sendKeys(Keys.chord(Keys.SHIFT, Keys.ARROW_UP));
+		}
+		assertThat(crop.getAttribute("aria-valuetext")).isEqualTo("50% of the picture, 63% from the left, 0% from the top");
+
+		browser.findElement(By.id("upload-button")).click();
+		until(() -> "100".equals(browser.findElement(By.id("upload-progress")).getDomProperty("value")));
+		until(() -> badge().equals("Pending"));
+		screenshot("page-desktop-pending.png");
+
+		browser.findElement(By.id("process-now")).click();
+		until(() -> badge().equals("Ready"));
+		until(() -> browser.findElement(By.id("process-report")).getText().startsWith("Run "));
+		assertThat(browser.findElement(By.id("process-report")).getText()).contains("claimed 1, ready 1, failed 0");
+		until(() -> Long.valueOf(256).equals(script("const i = document.getElementById('my-avatar');"
+				+ " return i.complete ? i.naturalWidth : 0;")));
+		@SuppressWarnings("unchecked")
+		List<Long> centre = (List<Long>) script("const i = document.getElementById('my-avatar');"
+				+ " const c = document.createElement('canvas'); c.width = i.naturalWidth; c.height = i.naturalHeight;"
+				+ " const g = c.getContext('2d'); g.drawImage(i, 0, 0);"
+				+ " return Array.from(g.getImageData(128, 128, 1, 1).data);");
+		assertThat(centre.get(0)).as("red").isLessThan(60);
+		assertThat(centre.get(1)).as("green").isGreaterThan(200);
+		assertThat(centre.get(2)).as("blue").isLessThan(60);
+		until(() -> browser.findElements(By.cssSelector("#people .badge.READY")).size() == 1);
+		assertThat(browser.findElements(By.cssSelector("#people img"))).hasSize(2);
+		assertThat(browser.findElement(By.id("runs")).getText()).contains("API");
+		assertThat(browser.findElement(By.id("backlog-pending")).getText()).isEqualTo("0");
+		browser.manage().window().setSize(new Dimension(1280, 2200)); // the whole page in one picture
+		screenshot("page-desktop.png");
+
+		browser.manage().window().setSize(new Dimension(360, 800));
+		until(() -> Boolean.TRUE.equals(script("return document.documentElement.scrollWidth <= window.innerWidth;")));
+		screenshot("page-360.png");
+		browser.manage().window().setSize(new Dimension(1280, 1100));
+
+		Path text = Files.writeString(Files.createTempDirectory("upload").resolve("notes.txt"), "just some text");
+		browser.findElement(By.id("file-input")).sendKeys(text.toString());
+		browser.findElement(By.id("upload-button")).click();
+		until(() -> browser.findElement(By.id("upload-message")).getText()
+			.equals("The file is not a JPEG, PNG, GIF, WebP or BMP image."));
+		assertThat(badge()).isEqualTo("Ready");
+		screenshot("page-refusal.png");
+	}
+
+	@Test
+	void aUserIsFoundBySearchAndAFailedAvatarShowsItsReason() throws Exception {
+		long id = createUser("grace");
+		uploadOk(id, TestImages.truncatedButWithReadableHeader());
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/jobs/thumbnails/runs"));
+		browser.get("http://localhost:" + this.port + "/");
+
+		browser.findElement(By.id("user-search")).sendKeys("GRA");
+		until(() -> !browser.findElements(By.cssSelector("#user-results button")).isEmpty());
+		browser.findElement(By.cssSelector("#user-results button")).click();
+
+		until(() -> badge().equals("Failed"));
+		assertThat(browser.findElement(By.id("my-error")).getText()).isEqualTo("not a decodable JPEG: truncated data");
+	}
+
+	private static String badge() {
+		return browser.findElement(By.id("my-status")).getText();
+	}
+
+	private static Object script(String script) {
+		return ((JavascriptExecutor) browser).executeScript(script);
+	}
+
+	private static void until(java.util.function.BooleanSupplier condition) {
+		new WebDriverWait(browser, Duration.ofSeconds(20)).until((driver) -> condition.getAsBoolean());
+	}
+
+	private static void screenshot(String name) throws Exception {
+		File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+		Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private static Path fixture(String name) throws Exception {
+		Path file = Files.createTempDirectory("fixture").resolve(name);
+		return Files.write(file, TestImages.resource(name));
+	}
+
+}
