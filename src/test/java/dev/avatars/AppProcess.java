@@ -60,9 +60,13 @@ public final class AppProcess implements AutoCloseable {
 
 	/** Starts the web app on a free port and waits until it answers. */
 	public static AppProcess startWeb(Path jar, Path workingDir, Path log, String... args) throws Exception {
+		return startWeb(jar, workingDir, log, List.of(args));
+	}
+
+	public static AppProcess startWeb(Path jar, Path workingDir, Path log, List<String> args) throws Exception {
 		int port = freePort();
 		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
-		all.addAll(List.of(args));
+		all.addAll(args);
 		AppProcess app = new AppProcess(start(jar, workingDir, null, log, all), log, port);
 		app.awaitUp();
 		return app;
@@ -95,6 +99,10 @@ public final class AppProcess implements AutoCloseable {
 			Thread.sleep(250);
 		}
 		throw new IllegalStateException("The app did not come up:\n" + Files.readString(this.log));
+	}
+
+	public String baseUrl() {
+		return "http://localhost:" + this.port;
 	}
 
 	public Process process() {

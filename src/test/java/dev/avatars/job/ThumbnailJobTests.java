@@ -309,9 +309,10 @@ class ThumbnailJobTests extends ApiTestSupport {
 	}
 
 	private long secondsUntilDue(long id) {
-		return this.jdbc.sql("SELECT DATEDIFF('SECOND', CURRENT_TIMESTAMP, due_at) FROM avatars WHERE user_id = ?")
+		return this.jdbc.sql("SELECT due_at, CURRENT_TIMESTAMP FROM avatars WHERE user_id = ?")
 			.param(id)
-			.query(Long.class)
+			.query((rs, n) -> java.time.Duration.between(rs.getObject(2, java.time.OffsetDateTime.class),
+					rs.getObject(1, java.time.OffsetDateTime.class)).toSeconds())
 			.single();
 	}
 
