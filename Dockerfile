@@ -1,4 +1,5 @@
 # syntax=docker/dockerfile:1
+# Build with the Maven wrapper, run on a JRE as a non-root user.
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY .mvn .mvn
@@ -14,9 +15,11 @@ WORKDIR /app
 COPY --from=build /src/target/avatars.jar /app/avatars.jar
 RUN mkdir -p /app/uploads /app/data && chown -R avatars /app
 USER avatars
+# Relative data paths resolve here: /app/uploads, and /app/data for the embedded H2 database.
 ENV AVATARS_HOME=/app
 VOLUME ["/app/uploads", "/app/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://localhost:8080/actuator/health >/dev/null || exit 1
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/avatars.jar"]
+# Heap as a share of the container's memory limit, not of the host's.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/avatars.jar"]
