@@ -20,12 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
 import dev.avatars.AppProcess;
+import dev.avatars.JsonText;
 import dev.avatars.TestImages;
 import dev.avatars.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,17 +129,17 @@ class MultiInstancePostgresIT {
 			assertThat(cli.exitValue()).as(cliOutput).isZero();
 
 			String recorded = instances.get(0).get("/api/jobs/thumbnails/runs?limit=200").body();
-			assertThat(sum(recorded, "claimed")).as(recorded).isEqualTo(1000);
-			assertThat(sum(recorded, "ready")).isEqualTo(1000);
-			assertThat(distinct(recorded, "host")).as("a run from each of the three processes").hasSize(3);
+			assertThat(JsonText.sum(recorded, "claimed")).as(recorded).isEqualTo(1000);
+			assertThat(JsonText.sum(recorded, "ready")).isEqualTo(1000);
+			assertThat(JsonText.distinct(recorded, "host")).as("a run from each of the three processes").hasSize(3);
 
 			// Renders counted where they happened: each instance's own timer, and the CLI's report.
 			int rendered = 0;
 			for (AppProcess instance : instances) {
-				rendered += (int) Double.parseDouble(first(
+				rendered += (int) Double.parseDouble(JsonText.first(
 						instance.get("/actuator/metrics/avatars.processing.time").body(), "\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
 			}
-			rendered += Integer.parseInt(first(cliOutput, "claimed=(\\d+)"));
+			rendered += Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)"));
 			assertThat(rendered).isEqualTo(1000);
 
 			assertThat(instances.get(1).get("/actuator/health").body()).contains("\"pending\":0");
@@ -160,7 +159,7 @@ class MultiInstancePostgresIT {
 			List<Long> ids = upload(instances, 120, "victim",
 					TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
 			Process cli = cli("killed.log", "--avatars.processing.lease=3s");
-			awaitSomeReady(instances.get(0));
+			ProcessAvatarsIT.awaitSomeReady(instances.get(0));
 			cli.destroyForcibly(); // SIGKILL
 			cli.waitFor();
 			assertThat(instances.get(0).get("/api/users?size=100").body()).as("it died mid-batch")
@@ -206,9 +205,9 @@ class MultiInstancePostgresIT {
 			for (long id : ids) {
 				String user = instances.get(random.nextInt(2)).get("/api/users/" + id).body();
 				assertThat(user).contains("\"status\":\"READY\"");
-				String url = first(user, "\"thumbnailUrl\":\"([^\"]+)\"");
+				String url = JsonText.first(user, "\"thumbnailUrl\":\"([^\"]+)\"");
 				HttpResponse<byte[]> thumbnail = HttpClient.newHttpClient()
-					.send(HttpRequest.newBuilder(URI.create(baseOf(instances.get(0)) + url)).build(),
+					.send(HttpRequest.newBuilder(URI.create(instances.get(0).baseUrl() + url)).build(),
 							HttpResponse.BodyHandlers.ofByteArray());
 				BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
 				Color centre = new Color(image.getRGB(128, 128));
@@ -224,20 +223,6 @@ class MultiInstancePostgresIT {
 		}
 	}
 
-	private static String baseOf(AppProcess instance) {
-		return instance.baseUrl();
-	}
-
-	private static void awaitSomeReady(AppProcess web) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-		while (System.nanoTime() < deadline) {
-			if (web.get("/api/users?size=100").body().contains("\"status\":\"READY\"")) {
-				return;
-			}
-			Thread.sleep(20);
-		}
-		throw new IllegalStateException("The CLI never finished an avatar");
-	}
 
 	private static void awaitNoBacklog(AppProcess web) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -267,28 +252,7 @@ class MultiInstancePostgresIT {
 		}
 	}
 
-	private static String first(String text, String regex) {
-		Matcher matcher = Pattern.compile(regex).matcher(text);
-		assertThat(matcher.find()).as("%s in %s", regex, text).isTrue();
-		return matcher.group(1);
-	}
 
-	private static int sum(String json, String field) {
-		Matcher matcher = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
-		int total = 0;
-		while (matcher.find()) {
-			total += Integer.parseInt(matcher.group(1));
-		}
-		return total;
-	}
 
-	private static java.util.Set<String> distinct(String json, String field) {
-		Matcher matcher = Pattern.compile("\"" + field + "\":\"([^\"]+)\"").matcher(json);
-		java.util.Set<String> values = new java.util.HashSet<>();
-		while (matcher.find()) {
-			values.add(matcher.group(1));
-		}
-		return values;
-	}
 
 }

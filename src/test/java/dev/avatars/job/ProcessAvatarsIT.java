@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.avatars.AppProcess;
+import dev.avatars.JsonText;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,10 +87,10 @@ class ProcessAvatarsIT {
 			assertThat(summary.group(3)).isEqualTo("0");
 
 			String runs = web.get("/api/jobs/thumbnails/runs").body();
-			assertThat(sum(runs, "claimed")).as(runs).isEqualTo(200);
-			assertThat(sum(runs, "ready")).as(runs).isEqualTo(200);
+			assertThat(JsonText.sum(runs, "claimed")).as(runs).isEqualTo(200);
+			assertThat(JsonText.sum(runs, "ready")).as(runs).isEqualTo(200);
 			assertThat(runs).contains("\"trigger\":\"CLI\"").contains("\"trigger\":\"API\"");
-			assertThat(distinct(runs, "host")).as("one host name per process").hasSize(2);
+			assertThat(JsonText.distinct(runs, "host")).as("one host name per process").hasSize(2);
 			for (long id : ids) {
 				assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"READY\"");
 			}
@@ -133,7 +134,7 @@ class ProcessAvatarsIT {
 				ids.add(web.userWithUpload("victim" + i, picture));
 			}
 			Process cli = cli(this.dir.resolve("killed.log"), "--avatars.processing.lease=3s");
-			awaitSomeReady(web, ids);
+			awaitSomeReady(web);
 			cli.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-back
 			cli.waitFor();
 
@@ -169,7 +170,7 @@ class ProcessAvatarsIT {
 		assertThat(Files.readString(unreachable)).contains("process-avatars: cannot run: ");
 	}
 
-	private static void awaitSomeReady(AppProcess web, List<Long> ids) throws Exception {
+	static void awaitSomeReady(AppProcess web) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (System.nanoTime() < deadline) {
 			String page = web.get("/api/users?size=100").body();
@@ -199,22 +200,6 @@ class ProcessAvatarsIT {
 		return image;
 	}
 
-	private static int sum(String json, String field) {
-		Matcher matcher = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
-		int total = 0;
-		while (matcher.find()) {
-			total += Integer.parseInt(matcher.group(1));
-		}
-		return total;
-	}
 
-	private static java.util.Set<String> distinct(String json, String field) {
-		Matcher matcher = Pattern.compile("\"" + field + "\":\"([^\"]+)\"").matcher(json);
-		java.util.Set<String> values = new java.util.HashSet<>();
-		while (matcher.find()) {
-			values.add(matcher.group(1));
-		}
-		return values;
-	}
 
 }

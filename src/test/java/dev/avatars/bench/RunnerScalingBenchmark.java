@@ -1,0 +1,143 @@
+package dev.avatars.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.avatars.AppProcess;
+import dev.avatars.TestPostgres;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * Throughput of 1, 2 and 3 runners (each a {@code process-avatars} JVM with one worker) on one PostgreSQL over
+ * the same backlog of real photographs. A benchmark, not a test: {@code scripts/bench-runners.sh} runs it.
+ *
+ * <p>Arguments: corpus folder (JPEGs), backlog size, rounds.
+ */
+public final class RunnerScalingBenchmark {
+
+	private RunnerScalingBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path corpus = Path.of(args.length > 0 ? args[0] : "/tmp/avatar-corpus");
+		int backlog = args.length > 1 ? Integer.parseInt(args[1]) : 240;
+		int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+		List<Path> photos;
+		try (Stream<Path> files = Files.list(corpus)) {
+			photos = files.filter((file) -> file.toString().endsWith(".jpg")).sorted().toList();
+		}
+		if (photos.isEmpty()) {
+			throw new IllegalArgumentException("No JPEGs in " + corpus);
+		}
+		Path jar = AppProcess.packagedJar();
+		Path home = Files.createTempDirectory("avatars-bench");
+		TestPostgres.Database database = TestPostgres.freshDatabase();
+		List<String> onDatabase = List.of("--spring.profiles.active=postgres",
+				"--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
+				"--spring.datasource.password=" + database.password(), "--avatars.home=" + home);
+
+		List<String> webArgs = new ArrayList<>(onDatabase);
+		webArgs.add("--avatars.processing.cron=-");
+		try (AppProcess web = AppProcess.startWeb(jar, home, home.resolve("web.log"), webArgs)) {
+			ExecutorService pool = Executors.newFixedThreadPool(4);
+			List<Future<Long>> uploads = new ArrayList<>();
+			for (int i = 0; i < backlog; i++) {
+				byte[] photo = Files.readAllBytes(photos.get(i % photos.size()));
+				String name = "bench" + i;
+				uploads.add(pool.submit(() -> web.userWithUpload(name, photo)));
+			}
+			for (Future<Long> upload : uploads) {
+				upload.get();
+			}
+			pool.shutdown();
+		}
+		System.out.printf("backlog: %d avatars from %d photos in %s%n", backlog, photos.size(), corpus);
+
+		Map<Integer, List<double[]>> results = new TreeMap<>();
+		for (int round = 1; round <= rounds; round++) {
+			for (int runners = 1; runners <= 3; runners++) {
+				reset(database, home);
+				double[] result = run(jar, home, onDatabase, runners, backlog, database);
+				results.computeIfAbsent(runners, (k) -> new ArrayList<>()).add(result);
+				System.out.printf("round %d, %d runner(s): %.2f s wall, %.1f images/s wall, %.1f images/s in run%n",
+						round, runners, result[0], backlog / result[0], backlog / result[1]);
+			}
+		}
+
+		double base = median(results.get(1), 1);
+		System.out.println();
+		System.out.println("| runners | wall time (s) | images/s incl. JVM start | images/s while running | vs 1 runner |");
+		System.out.println("|---:|---:|---:|---:|---:|");
+		for (Map.Entry<Integer, List<double[]>> entry : results.entrySet()) {
+			double wall = median(entry.getValue(), 0);
+			double running = median(entry.getValue(), 1);
+			System.out.printf("| %d | %.2f | %.1f | %.1f | %.2f× |%n", entry.getKey(), wall, backlog / wall,
+					backlog / running, base / running);
+		}
+		System.exit(0);
+	}
+
+	/** @return wall seconds from the first start to the last exit, and seconds from the first claim run's start to the last run's end */
+	private static double[] run(Path jar, Path home, List<String> onDatabase, int runners, int backlog,
+			TestPostgres.Database database) throws Exception {
+		List<Process> processes = new ArrayList<>();
+		long start = System.nanoTime();
+		for (int i = 0; i < runners; i++) {
+			List<String> args = new ArrayList<>(List.of("process-avatars", "--avatars.processing.workers=1"));
+			args.addAll(onDatabase);
+			processes.add(AppProcess.start(List.of("-Xmx256m"), jar, home, Map.of("PATH", "/usr/bin:/bin", "HOME", "/tmp"),
+					home.resolve("runner-" + i + ".log"), args));
+		}
+		for (int i = 0; i < runners; i++) {
+			if (!processes.get(i).waitFor(30, TimeUnit.MINUTES) || processes.get(i).exitValue() != 0) {
+				throw new IllegalStateException("Runner " + i + " failed: " + Files.readString(home.resolve("runner-" + i + ".log")));
+			}
+		}
+		double wall = (System.nanoTime() - start) / 1e9;
+		try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT SUM(claimed), SUM(ready), "
+						+ "EXTRACT(EPOCH FROM MAX(finished_at) - MIN(started_at)) FROM job_runs")) {
+			rs.next();
+			if (rs.getInt(1) != backlog || rs.getInt(2) != backlog) {
+				throw new IllegalStateException("Expected " + backlog + " claimed and ready, got " + rs.getInt(1) + " and " + rs.getInt(2));
+			}
+			return new double[] { wall, rs.getDouble(3) };
+		}
+	}
+
+	private static void reset(TestPostgres.Database database, Path home) throws Exception {
+		try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+				Statement statement = connection.createStatement()) {
+			statement.execute("UPDATE avatars SET status = 'PENDING', due_at = CURRENT_TIMESTAMP, attempts = 0, "
+					+ "lease_owner = NULL, error = NULL, ready_version = NULL, ready_extension = NULL, processed_at = NULL "
+					+ "WHERE status <> 'NONE'");
+			statement.execute("DELETE FROM job_runs");
+			statement.execute("VACUUM ANALYZE avatars");
+		}
+		FileSystemUtils.deleteRecursively(home.resolve("uploads/thumbnails"));
+		Files.createDirectories(home.resolve("uploads/thumbnails"));
+	}
+
+	private static double median(List<double[]> values, int index) {
+		double[] sorted = values.stream().mapToDouble((value) -> value[index]).sorted().toArray();
+		return sorted[sorted.length / 2];
+	}
+
+}
