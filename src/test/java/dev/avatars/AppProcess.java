@@ -22,6 +22,9 @@ public final class AppProcess implements AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+	/** Quick to start: the tests run short jobs, many times. The 256 MB heap is the documented budget. */
+	private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+
 	private final Process process;
 
 	private final Path log;
@@ -45,8 +48,7 @@ public final class AppProcess implements AutoCloseable {
 	/** Runs {@code java -jar jar args} in {@code workingDir} with the given environment (and nothing else). */
 	public static Process start(Path jar, Path workingDir, Map<String, String> environment, Path log,
 			List<String> args) throws IOException {
-		// Quick to start: the tests run short jobs, many times. The 256 MB heap is the documented budget.
-		return start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), jar, workingDir, environment, log, args);
+		return start(TEST_JVM_OPTIONS, jar, workingDir, environment, log, args);
 	}
 
 	public static Process start(List<String> jvmOptions, Path jar, Path workingDir, Map<String, String> environment,
@@ -72,10 +74,15 @@ public final class AppProcess implements AutoCloseable {
 	}
 
 	public static AppProcess startWeb(Path jar, Path workingDir, Path log, List<String> args) throws Exception {
+		return startWeb(TEST_JVM_OPTIONS, jar, workingDir, log, args);
+	}
+
+	public static AppProcess startWeb(List<String> jvmOptions, Path jar, Path workingDir, Path log, List<String> args)
+			throws Exception {
 		int port = freePort();
 		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
 		all.addAll(args);
-		AppProcess app = new AppProcess(start(jar, workingDir, null, log, all), log, port);
+		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, null, log, all), log, port);
 		app.awaitUp();
 		return app;
 	}
