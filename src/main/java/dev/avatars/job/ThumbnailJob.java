@@ -3,14 +3,12 @@ package dev.avatars.job;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +99,8 @@ public class ThumbnailJob implements SmartLifecycle {
 		long started = System.nanoTime();
 		Tally tally = new Tally();
 		String error = null;
-		List<Future<?>> inFlight = new ArrayList<>();
+		// Counts this run's tasks in flight without keeping one object per avatar: memory stays flat.
+		Phaser inFlight = new Phaser(1);
 		this.activeOwners.add(owner);
 		try {
 			claimLoop: while (this.running && tally.claimed.get() < limit) {
@@ -118,8 +117,16 @@ public class ThumbnailJob implements SmartLifecycle {
 					try {
 						if (this.running && this.queue.claim(candidate, owner, this.properties.lease())) {
 							tally.claimed.incrementAndGet();
-							inFlight.add(this.workers.submit(() -> processAndRelease(candidate, owner, tally)));
-							submitted = true;
+							inFlight.register();
+							try {
+								this.workers.execute(() -> processAndRelease(candidate, owner, tally, inFlight));
+								submitted = true;
+							}
+							finally {
+								if (!submitted) {
+									inFlight.arriveAndDeregister(); // rejected: the pool is shutting down
+								}
+							}
 						}
 					}
 					finally {
@@ -129,15 +136,13 @@ public class ThumbnailJob implements SmartLifecycle {
 					}
 				}
 			}
-			for (Future<?> task : inFlight) {
-				task.get();
-			}
+			inFlight.arriveAndAwaitAdvance();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			error = "interrupted";
 		}
-		catch (ExecutionException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			log.error("Thumbnail run {} failed", runId, ex);
 			error = "the run failed: " + ex.getClass().getSimpleName();
 		}
@@ -155,12 +160,18 @@ public class ThumbnailJob implements SmartLifecycle {
 		return report;
 	}
 
-	private void processAndRelease(Candidate candidate, String owner, Tally tally) {
+	private void processAndRelease(Candidate candidate, String owner, Tally tally, Phaser inFlight) {
 		try {
 			this.processingTime.record(() -> process(candidate, owner, tally));
 		}
+		catch (RuntimeException ex) {
+			// The outcome could not be recorded (the database went away): the lease runs out and a later run
+			// takes the avatar again.
+			log.error("Could not record the outcome for user {}", candidate.userId(), ex);
+		}
 		finally {
 			this.freeWorkers.release();
+			inFlight.arriveAndDeregister();
 		}
 	}
 
