@@ -252,6 +252,11 @@ class ThumbnailJobTests extends ApiTestSupport {
 	void backlogShowsInHealthAndMetrics() throws Exception {
 		long id = createUser("waiting");
 		uploadOk(id, TestImages.jpeg(64, 64));
+		String health = this.mvc.perform(get("/actuator/health"))
+			.andExpect(jsonPath("$.components.storage.status").value("UP"))
+			.andExpect(jsonPath("$.components.storage.details.free").isNotEmpty())
+			.andReturn().getResponse().getContentAsString();
+		assertThat(health).as("no file system path in public health details").doesNotContain(HOME.toString(), "\"path\"");
 		this.mvc.perform(get("/actuator/health"))
 			.andExpect(jsonPath("$.components.backlog.status").value("UP"))
 			.andExpect(jsonPath("$.components.backlog.details.pending").value(1))
