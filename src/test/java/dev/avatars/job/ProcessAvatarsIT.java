@@ -91,6 +91,13 @@ class ProcessAvatarsIT {
 			assertThat(JsonText.sum(runs, "ready")).as(runs).isEqualTo(200);
 			assertThat(runs).contains("\"trigger\":\"CLI\"").contains("\"trigger\":\"API\"");
 			assertThat(JsonText.distinct(runs, "host")).as("one host name per process").hasSize(2);
+			// Renders counted where they happened: the web app's own timer, and the CLI's report.
+			double renderedInApp = Double.parseDouble(JsonText.first(web.get("/actuator/metrics/avatars.processing.time")
+				.body(), "\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
+			assertThat((int) renderedInApp + Integer.parseInt(summary.group(1))).isEqualTo(200);
+			try (var files = Files.walk(this.dir.resolve("opt/avatars/uploads/thumbnails"))) {
+				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(600);
+			}
 			for (long id : ids) {
 				assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"READY\"");
 			}
