@@ -3,6 +3,7 @@ package dev.avatars.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,12 @@ class AvatarWorkQueue {
 	/** Portable across H2 and PostgreSQL: seconds from now on the database clock. */
 	private static final String NOW_PLUS_SECONDS = "CURRENT_TIMESTAMP + CAST(? AS INTEGER) * INTERVAL '1' SECOND";
 
+	/**
+	 * The lower bound of every backlog query. Rows that are not due hold NULL, and H2's index sorts NULLs
+	 * first: without a lower bound it walks past all of them (1.4 s at a million users, measured).
+	 */
+	private static final OffsetDateTime EPOCH = Instant.EPOCH.atOffset(ZoneOffset.UTC);
+
 	private static final String CLAIMED_BY = " WHERE user_id = ? AND version = ? AND status = 'PROCESSING' AND lease_owner = ?";
 
 	private final JdbcClient jdbc;
@@ -38,10 +45,10 @@ class AvatarWorkQueue {
 	List<Candidate> findDue(int limit) {
 		return this.jdbc.sql("""
 				SELECT user_id, version, original_key, attempts, crop_x, crop_y, crop_size FROM avatars
-				 WHERE due_at <= CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING')
+				 WHERE due_at BETWEEN ? AND CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING')
 				 ORDER BY due_at, user_id
 				 FETCH FIRST ? ROWS ONLY""")
-			.param(limit)
+			.params(EPOCH, limit)
 			.query((rs, n) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
 					(rs.getObject(7) != null) ? new Crop(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)) : null))
 			.list();
@@ -115,7 +122,8 @@ class AvatarWorkQueue {
 	}
 
 	Backlog backlog() {
-		return this.jdbc.sql("SELECT COUNT(*), MIN(uploaded_at) FROM avatars WHERE due_at IS NOT NULL")
+		return this.jdbc.sql("SELECT COUNT(*), MIN(uploaded_at) FROM avatars WHERE due_at >= ?")
+			.param(EPOCH)
 			.query((rs, n) -> {
 				OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
 				return new Backlog(rs.getLong(1), (oldest != null) ? oldest.toInstant() : null);
