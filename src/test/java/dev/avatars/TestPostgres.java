@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import org.springframework.test.context.DynamicPropertyRegistry;
-
 /**
  * A real PostgreSQL for tests: one server per test JVM, started from Maven's dependencies (nothing to install),
  * and a fresh database for each test class. Set {@code AVATARS_TEST_POSTGRES_URL} (a JDBC URL of a database the
@@ -28,13 +26,6 @@ public final class TestPostgres {
 	}
 
 	public record Database(String url, String user, String password) {
-
-		public void register(DynamicPropertyRegistry registry) {
-			registry.add("spring.datasource.url", this::url);
-			registry.add("spring.datasource.username", this::user);
-			registry.add("spring.datasource.password", this::password);
-		}
-
 	}
 
 	private record Server(String adminUrl, String user, String password) {

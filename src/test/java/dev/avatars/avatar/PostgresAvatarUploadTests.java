@@ -1,20 +1,9 @@
 package dev.avatars.avatar;
 
-import dev.avatars.TestPostgres;
-
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import dev.avatars.PostgresTest;
 
 /** The upload tests (row locks, concurrent uploads), on a real PostgreSQL with the postgres profile. */
-@ActiveProfiles("postgres")
-@DirtiesContext
+@PostgresTest
 class PostgresAvatarUploadTests extends AvatarUploadTests {
-
-	@DynamicPropertySource
-	static void postgres(DynamicPropertyRegistry registry) {
-		TestPostgres.freshDatabase().register(registry);
-	}
 
 }
