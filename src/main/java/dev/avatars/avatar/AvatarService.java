@@ -28,10 +28,11 @@ public class AvatarService {
 
 	/**
 	 * Called in the transaction that deletes the user (the row goes with it by cascade); the files go once that
-	 * transaction has committed, so a rollback never leaves a user without their files.
+	 * transaction has committed, so a rollback never leaves a user without their files. The row lock makes an
+	 * upload in flight either finish first (and its file is the one deleted) or find no user.
 	 */
 	public void deleteFilesOnCommit(long userId) {
-		String originalKey = this.store.find(userId).map(AvatarRow::originalKey).orElse(null);
+		String originalKey = this.store.lockOriginalKey(userId).orElse(null);
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {

@@ -56,11 +56,8 @@ class AvatarStore {
 	 */
 	@Transactional
 	Optional<String> replaceOriginal(long userId, String key, ImageFormat format, ImageHeader header, Crop crop) {
-		Optional<String> previous = this.jdbc.sql("SELECT original_key FROM avatars WHERE user_id = ? FOR UPDATE")
-			.param(userId)
-			.query((rs, n) -> Optional.ofNullable(rs.getString(1)))
-			.optional()
-			.orElseThrow(() -> new MissingAvatarRowException(userId));
+		Optional<String> previous = Optional
+			.ofNullable(lock(userId).orElseThrow(() -> new MissingAvatarRowException(userId)).originalKey());
 		this.jdbc.sql("""
 				UPDATE avatars
 				   SET status = 'PENDING', version = version + 1, original_key = ?, format = ?, width = ?, height = ?,
@@ -71,6 +68,22 @@ class AvatarStore {
 					(crop != null) ? crop.y() : null, (crop != null) ? crop.size() : null, userId)
 			.update();
 		return previous;
+	}
+
+	/** Locks the avatar row for the caller's transaction; the original's key, if there is one. */
+	Optional<String> lockOriginalKey(long userId) {
+		return lock(userId).map(LockedRow::originalKey);
+	}
+
+	private record LockedRow(String originalKey) {
+	}
+
+	/** Empty when there is no row (no such user). */
+	private Optional<LockedRow> lock(long userId) {
+		return this.jdbc.sql("SELECT original_key FROM avatars WHERE user_id = ? FOR UPDATE")
+			.param(userId)
+			.query((rs, n) -> new LockedRow(rs.getString(1)))
+			.optional();
 	}
 
 	static class MissingAvatarRowException extends RuntimeException {

@@ -199,6 +199,32 @@ class AvatarUploadTests extends ApiTestSupport {
 		assertThat(kept.getWidth()).isEqualTo(row.get("WIDTH"));
 	}
 
+	@Test
+	void deletingAUserWhileTheirUploadsAreInFlightLeavesNoFileBehind() throws Exception {
+		long id = createUser("leaving");
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<Integer>> uploads = new ArrayList<>();
+			for (int i = 0; i < 12; i++) {
+				byte[] image = TestImages.jpeg(80 + i, 80);
+				uploads.add(pool.submit(() -> upload(id, image, "a.jpg", "image/jpeg").andReturn().getResponse().getStatus()));
+				if (i == 5) {
+					uploads.add(pool.submit(() -> this.mvc.perform(
+							org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/users/{id}", id))
+						.andReturn().getResponse().getStatus()));
+				}
+			}
+			for (Future<Integer> status : uploads) {
+				assertThat(status.get()).isIn(202, 204, 404);
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM users WHERE id = ?").param(id).query(Long.class).single()).isZero();
+		assertThat(storedFiles()).as("whatever the order, the deleted user's files are gone").isEmpty();
+	}
+
 	static void assertNoInternals(String body) {
 		assertThat(body).doesNotContain("Exception", "\tat ", "java.", "dev.avatars", HOME.toString(), "/tmp");
 	}
