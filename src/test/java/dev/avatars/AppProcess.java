@@ -120,10 +120,6 @@ public final class AppProcess implements AutoCloseable {
 		return "http://localhost:" + this.port;
 	}
 
-	public Process process() {
-		return this.process;
-	}
-
 	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
 		return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
 	}

@@ -47,7 +47,6 @@ public class AvatarService {
 
 	public Map<Long, AvatarView> views(Collection<Long> userIds) {
 		return this.store.findAll(userIds)
-			.values()
 			.stream()
 			.collect(Collectors.toMap(AvatarRow::userId, AvatarService::toView));
 	}

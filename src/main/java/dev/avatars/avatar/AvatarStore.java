@@ -2,10 +2,7 @@ package dev.avatars.avatar;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import dev.avatars.thumbnail.Crop;
 
@@ -37,15 +34,14 @@ class AvatarStore {
 			.optional();
 	}
 
-	Map<Long, AvatarRow> findAll(Collection<Long> userIds) {
+	List<AvatarRow> findAll(Collection<Long> userIds) {
 		if (userIds.isEmpty()) {
-			return Map.of();
+			return List.of();
 		}
-		List<AvatarRow> rows = this.jdbc.sql("SELECT " + AvatarRow.COLUMNS + " FROM avatars WHERE user_id IN (:ids)")
+		return this.jdbc.sql("SELECT " + AvatarRow.COLUMNS + " FROM avatars WHERE user_id IN (:ids)")
 			.param("ids", userIds)
 			.query(AvatarRow::map)
 			.list();
-		return rows.stream().collect(Collectors.toMap(AvatarRow::userId, Function.identity()));
 	}
 
 	/**

@@ -47,8 +47,4 @@ class User {
 		return this.displayName;
 	}
 
-	Instant getCreatedAt() {
-		return this.createdAt;
-	}
-
 }

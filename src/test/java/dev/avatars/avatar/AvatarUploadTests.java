@@ -51,7 +51,8 @@ class AvatarUploadTests extends ApiTestSupport {
 		assertThat(stored.getParent()).isEqualTo(uploads().resolve("originals"));
 		assertThat(stored.getFileName().toString()).matches(UUID_NAME + "jpg");
 		assertThat(Files.readAllBytes(stored)).isEqualTo(jpeg);
-		assertThat(HOME.getParent().resolve("x.jpg")).doesNotExist();
+		// Where ../../x.jpg would land if the client's name were used under originals/.
+		assertThat(HOME.resolve("x.jpg")).doesNotExist();
 
 		Map<String, Object> row = avatarRow(id);
 		assertThat(row.get("ORIGINAL_KEY")).isEqualTo(stored.getFileName().toString());
