@@ -110,6 +110,39 @@ public final class TestImages {
 		return cut;
 	}
 
+	/** The JPEG with an EXIF block whose Orientation tag is {@code orientation} (1–8), right after SOI. */
+	public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+		byte[] tiff = { 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
+				0, 0, 0, 0 };
+		return withSegment(jpeg, 0xE1, concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff));
+	}
+
+	/** The JPEG with an APP2 ICC_PROFILE segment carrying {@code profile}. */
+	public static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+		byte[] head = concat("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII), new byte[] { 1, 1 });
+		return withSegment(jpeg, 0xE2, concat(head, profile));
+	}
+
+	private static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
+		int length = payload.length + 2;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(0xFF);
+		out.write(0xD8);
+		out.write(0xFF);
+		out.write(marker);
+		out.write(length >> 8);
+		out.write(length & 0xFF);
+		out.writeBytes(payload);
+		out.write(jpeg, 2, jpeg.length - 2);
+		return out.toByteArray();
+	}
+
+	private static byte[] concat(byte[] a, byte[] b) {
+		byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, joined, a.length, b.length);
+		return joined;
+	}
+
 	public static final byte[] HTML = "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 		.getBytes(StandardCharsets.UTF_8);
 

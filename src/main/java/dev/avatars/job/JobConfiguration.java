@@ -2,6 +2,8 @@ package dev.avatars.job;
 
 import dev.avatars.avatar.ThumbnailProperties;
 import dev.avatars.thumbnail.Thumbnailer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,9 +13,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 class JobConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(JobConfiguration.class);
+
 	@Bean
 	Thumbnailer thumbnailer(ThumbnailProperties thumbnails) {
-		return new Thumbnailer(thumbnails.sizes(), thumbnails.jpegQuality());
+		Thumbnailer thumbnailer = new Thumbnailer(thumbnails.sizes(), thumbnails.jpegQuality(), thumbnails.engine());
+		logger.info("Thumbnails: {}", thumbnailer.description());
+		return thumbnailer;
 	}
 
 }

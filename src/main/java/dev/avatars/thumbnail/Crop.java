@@ -31,6 +31,11 @@ public record Crop(double x, double y, double size) {
 		return new Rectangle(left, top, side, side);
 	}
 
+	/** The chosen square in pixels, or the centre square when none was chosen. */
+	static Rectangle square(Crop crop, int width, int height) {
+		return (crop != null) ? crop.in(width, height) : centre(width, height);
+	}
+
 	static Rectangle centre(int width, int height) {
 		int side = Math.min(width, height);
 		return new Rectangle((width - side) / 2, (height - side) / 2, side, side);

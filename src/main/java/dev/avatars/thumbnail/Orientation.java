@@ -29,6 +29,16 @@ public enum Orientation {
 
 	public static Orientation read(Path file) {
 		try (InputStream in = Files.newInputStream(file)) {
+			return read(in);
+		}
+		catch (IOException ex) {
+			return NORMAL;
+		}
+	}
+
+	/** Reads the orientation from the start of an image file; the stream is left open. */
+	static Orientation read(InputStream in) {
+		try {
 			Metadata metadata = ImageMetadataReader.readMetadata(in);
 			ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
 			if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {

@@ -16,6 +16,7 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifDirectoryBase;
 import com.drew.metadata.exif.GpsDirectory;
 import dev.avatars.TestImages;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The same contract on both paths: what a thumbnail looks like must not depend on which one ran. */
 class ThumbnailerTests {
 
 	private static final Color RED = new Color(255, 0, 0);
@@ -34,103 +36,149 @@ class ThumbnailerTests {
 
 	private static final Color YELLOW = new Color(255, 255, 0);
 
-	private final Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f);
+	@Test
+	void theNativeLibraryLoadsOnThisPlatformSoTheFastPathTestsRunIt() {
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.AUTO);
+		assertThat(thumbnailer.isNative()).as(thumbnailer.description()).isTrue();
+	}
 
-	@TempDir
-	Path dir;
+	@Test
+	void theJavaEngineNeverUsesTheNativeLibrary() {
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.JAVA);
+		assertThat(thumbnailer.isNative()).isFalse();
+		assertThat(thumbnailer.description()).isEqualTo("pure Java (engine set to java)");
+	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { "quadrants.jpg", "orientation-3.jpg", "orientation-6.jpg", "orientation-8.jpg",
-			"cmyk.jpg", "quadrants.webp", "sixteen-bit.png", "palette.png", "animated.gif", "gps.jpg" })
-	void everyStorageOfTheQuadrantPictureComesOutUprightCentreCroppedAndExact(String name) throws Exception {
-		List<Thumbnail> thumbnails = this.thumbnailer.render(fixture(name), null);
+	@Nested
+	class FastPath extends Contract {
 
-		assertThat(thumbnails).extracting(Thumbnail::size).containsExactly(256, 128, 64);
-		for (Thumbnail thumbnail : thumbnails) {
-			assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.JPEG);
-			BufferedImage image = decode(thumbnail);
-			assertThat(image.getWidth()).isEqualTo(thumbnail.size());
-			assertThat(image.getHeight()).isEqualTo(thumbnail.size());
-			assertQuadrants(image);
+		FastPath() {
+			super(Thumbnailer.Engine.AUTO);
 		}
+
 	}
 
-	@Test
-	void theFirstFrameOfAnAnimatedGifIsUsed() throws Exception {
-		// Frame two is plain grey; the quadrants prove frame one was taken.
-		assertQuadrants(decode(this.thumbnailer.render(fixture("animated.gif"), null).get(0)));
-	}
+	@Nested
+	class PureJava extends Contract {
 
-	@Test
-	void realTransparencyGivesPngWithAlpha() throws Exception {
-		List<Thumbnail> thumbnails = this.thumbnailer.render(fixture("alpha.png"), null);
-		for (Thumbnail thumbnail : thumbnails) {
-			assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.PNG);
-			BufferedImage image = decode(thumbnail);
-			assertThat(image.getColorModel().hasAlpha()).isTrue();
-			int s = thumbnail.size();
-			assertThat(image.getRGB(2, 2) >>> 24).as("corner is transparent").isZero();
-			assertThat(new Color(image.getRGB(s / 2, s / 2), true)).isEqualTo(new Color(255, 0, 0, 255));
+		PureJava() {
+			super(Thumbnailer.Engine.JAVA);
 		}
+
 	}
 
-	@Test
-	void anOpaqueAlphaChannelIsNotTransparency() throws Exception {
-		BufferedImage opaque = new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB);
-		for (int y = 0; y < 40; y++) {
-			for (int x = 0; x < 40; x++) {
-				opaque.setRGB(x, y, 0xFF00FF00);
+	abstract static class Contract {
+
+		private final Thumbnailer.Engine engine;
+
+		private final Thumbnailer thumbnailer;
+
+		@TempDir
+		Path dir;
+
+		Contract(Thumbnailer.Engine engine) {
+			this.engine = engine;
+			this.thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine);
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "quadrants.jpg", "orientation-3.jpg", "orientation-6.jpg", "orientation-8.jpg",
+				"cmyk.jpg", "quadrants.webp", "sixteen-bit.png", "palette.png", "animated.gif", "gps.jpg" })
+		void everyStorageOfTheQuadrantPictureComesOutUprightCentreCroppedAndExact(String name) throws Exception {
+			List<Thumbnail> thumbnails = this.thumbnailer.render(fixture(name), null);
+
+			assertThat(thumbnails).extracting(Thumbnail::size).containsExactly(256, 128, 64);
+			for (Thumbnail thumbnail : thumbnails) {
+				assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.JPEG);
+				BufferedImage image = decode(thumbnail);
+				assertThat(image.getWidth()).isEqualTo(thumbnail.size());
+				assertThat(image.getHeight()).isEqualTo(thumbnail.size());
+				assertQuadrants(image);
 			}
 		}
-		Path file = Files.write(this.dir.resolve("opaque.png"), TestImages.encode(opaque, "png"));
-		assertThat(this.thumbnailer.render(file, null)).allSatisfy(
-				(thumbnail) -> assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.JPEG));
-	}
 
-	@Test
-	void outputsCarryNoMetadataAtAll() throws Exception {
-		Metadata source = ImageMetadataReader.readMetadata(fixture("gps.jpg").toFile());
-		assertThat(source.getFirstDirectoryOfType(GpsDirectory.class)).as("the fixture has GPS").isNotNull();
-
-		for (Thumbnail thumbnail : this.thumbnailer.render(fixture("gps.jpg"), null)) {
-			Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(thumbnail.bytes()));
-			assertThat(metadata.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
-			for (Directory directory : metadata.getDirectories()) {
-				assertThat(directory).isNotInstanceOf(ExifDirectoryBase.class);
-			}
-			assertThat(new String(thumbnail.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
-				.doesNotContain("Exif", "TestCam");
+		@Test
+		void theFirstFrameOfAnAnimatedGifIsUsed() throws Exception {
+			// Frame two is plain grey; the quadrants prove frame one was taken.
+			assertQuadrants(decode(this.thumbnailer.render(fixture("animated.gif"), null).get(0)));
 		}
-	}
 
-	@Test
-	void aLargePhotoIsDecodedSubsampledToAtLeastTwiceTheLargestSize() throws Exception {
-		BufferedImage wide = TestImages.solid(3000, 2000, Color.WHITE);
-		Path file = Files.write(this.dir.resolve("wide.jpg"), TestImages.encode(wide, "jpg"));
-		List<Thumbnail> thumbnails = new Thumbnailer(List.of(100), 0.85f).render(file, null);
-		assertThat(decode(thumbnails.get(0)).getWidth()).isEqualTo(100);
-	}
+		@Test
+		void realTransparencyGivesPngWithAlpha() throws Exception {
+			List<Thumbnail> thumbnails = this.thumbnailer.render(fixture("alpha.png"), null);
+			for (Thumbnail thumbnail : thumbnails) {
+				assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.PNG);
+				BufferedImage image = decode(thumbnail);
+				assertThat(image.getColorModel().hasAlpha()).isTrue();
+				int s = thumbnail.size();
+				assertThat(image.getRGB(2, 2) >>> 24).as("corner is transparent").isZero();
+				assertThat(new Color(image.getRGB(s / 2, s / 2), true)).isEqualTo(new Color(255, 0, 0, 255));
+			}
+		}
 
-	@Test
-	void truncatedJpegIsUndecodableWithAReasonAPersonUnderstands() throws Exception {
-		byte[] full = TestImages.encode(TestImages.noise(400, 300), "jpg");
-		byte[] cut = java.util.Arrays.copyOf(full, full.length / 2);
-		Path file = Files.write(this.dir.resolve("cut.jpg"), cut);
-		assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
-			.hasMessage("not a decodable JPEG: truncated data");
-	}
+		@Test
+		void anOpaqueAlphaChannelIsNotTransparency() throws Exception {
+			BufferedImage opaque = new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB);
+			for (int y = 0; y < 40; y++) {
+				for (int x = 0; x < 40; x++) {
+					opaque.setRGB(x, y, 0xFF00FF00);
+				}
+			}
+			Path file = Files.write(this.dir.resolve("opaque.png"), TestImages.encode(opaque, "png"));
+			assertThat(this.thumbnailer.render(file, null)).allSatisfy(
+					(thumbnail) -> assertThat(thumbnail.format()).isEqualTo(Thumbnail.OutputFormat.JPEG));
+		}
 
-	@Test
-	void garbageIsUndecodable() throws Exception {
-		Path file = Files.write(this.dir.resolve("garbage.png"), "not an image at all".getBytes());
-		assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
-			.hasMessageStartingWith("not a decodable image");
-	}
+		@Test
+		void outputsCarryNoMetadataAtAll() throws Exception {
+			Metadata source = ImageMetadataReader.readMetadata(fixture("gps.jpg").toFile());
+			assertThat(source.getFirstDirectoryOfType(GpsDirectory.class)).as("the fixture has GPS").isNotNull();
 
-	@Test
-	void aMissingFileIsAnIoErrorNotAVerdictOnTheImage() {
-		assertThatThrownBy(() -> this.thumbnailer.render(this.dir.resolve("gone.jpg"), null)).isInstanceOf(IOException.class)
-			.isNotInstanceOf(UndecodableImageException.class);
+			for (Thumbnail thumbnail : this.thumbnailer.render(fixture("gps.jpg"), null)) {
+				Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(thumbnail.bytes()));
+				assertThat(metadata.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+				for (Directory directory : metadata.getDirectories()) {
+					assertThat(directory).isNotInstanceOf(ExifDirectoryBase.class);
+				}
+				assertThat(new String(thumbnail.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+					.doesNotContain("Exif", "TestCam");
+			}
+		}
+
+		@Test
+		void aLargePhotoIsDecodedSubsampledToAtLeastTwiceTheLargestSize() throws Exception {
+			BufferedImage wide = TestImages.solid(3000, 2000, Color.WHITE);
+			Path file = Files.write(this.dir.resolve("wide.jpg"), TestImages.encode(wide, "jpg"));
+			List<Thumbnail> thumbnails = new Thumbnailer(List.of(100), 0.85f, this.engine).render(file, null);
+			assertThat(decode(thumbnails.get(0)).getWidth()).isEqualTo(100);
+		}
+
+		@Test
+		void truncatedJpegIsUndecodableWithAReasonAPersonUnderstands() throws Exception {
+			byte[] full = TestImages.encode(TestImages.noise(400, 300), "jpg");
+			byte[] cut = java.util.Arrays.copyOf(full, full.length / 2);
+			Path file = Files.write(this.dir.resolve("cut.jpg"), cut);
+			assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
+				.hasMessage("not a decodable JPEG: truncated data");
+		}
+
+		@Test
+		void garbageIsUndecodable() throws Exception {
+			Path file = Files.write(this.dir.resolve("garbage.png"), "not an image at all".getBytes());
+			assertThatThrownBy(() -> this.thumbnailer.render(file, null)).isInstanceOf(UndecodableImageException.class)
+				.hasMessageStartingWith("not a decodable image");
+		}
+
+		@Test
+		void aMissingFileIsAnIoErrorNotAVerdictOnTheImage() {
+			assertThatThrownBy(() -> this.thumbnailer.render(this.dir.resolve("gone.jpg"), null)).isInstanceOf(IOException.class)
+				.isNotInstanceOf(UndecodableImageException.class);
+		}
+
+		private Path fixture(String name) throws IOException {
+			return Files.write(this.dir.resolve(name), TestImages.resource(name));
+		}
+
 	}
 
 	static void assertQuadrants(BufferedImage image) {
@@ -150,10 +198,6 @@ class ThumbnailerTests {
 
 	static BufferedImage decode(Thumbnail thumbnail) throws IOException {
 		return ImageIO.read(new ByteArrayInputStream(thumbnail.bytes()));
-	}
-
-	private Path fixture(String name) throws IOException {
-		return Files.write(this.dir.resolve(name), TestImages.resource(name));
 	}
 
 }

@@ -1,0 +1,102 @@
+package dev.avatars.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import dev.avatars.thumbnail.Thumbnail;
+import dev.avatars.thumbnail.Thumbnailer;
+
+/**
+ * Thumbnail engine throughput in one warmed JVM: images per second for each size class of the corpus (2, 12,
+ * 24 MP), with a given number of worker threads, as the job renders them (256, 128 and 64 px, centre crop,
+ * JPEG q85). A benchmark, run by {@code scripts/bench.sh}, never by the test suite.
+ *
+ * <pre>
+ * java ... EngineBenchmark CORPUS_DIR auto|java WORKERS [ROUNDS] [SECONDS_PER_ROUND]
+ * </pre>
+ *
+ * Prints one {@code RESULT} line per class with the median of the rounds.
+ */
+public final class EngineBenchmark {
+
+	private EngineBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path corpus = Path.of(args[0]);
+		Thumbnailer.Engine engine = Thumbnailer.Engine.valueOf(args[1].toUpperCase(Locale.ROOT));
+		int workers = Integer.parseInt(args[2]);
+		int rounds = (args.length > 3) ? Integer.parseInt(args[3]) : 3;
+		double seconds = (args.length > 4) ? Double.parseDouble(args[4]) : 6;
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine);
+		System.out.println("engine: " + thumbnailer.description());
+
+		ExecutorService pool = Executors.newFixedThreadPool(workers);
+		try {
+			for (String sizeClass : List.of("02mp", "12mp", "24mp")) {
+				List<Path> files = files(corpus, sizeClass);
+				// Warm-up: JIT, the native library, each worker's buffers.
+				run(pool, thumbnailer, files, workers, Math.max(2, seconds / 2));
+				double[] rates = new double[rounds];
+				for (int round = 0; round < rounds; round++) {
+					rates[round] = run(pool, thumbnailer, files, workers, seconds);
+				}
+				double[] sorted = rates.clone();
+				Arrays.sort(sorted);
+				System.out.printf(Locale.ROOT, "RESULT engine=%s workers=%d class=%s images_per_s=%.1f rounds=%s%n",
+						args[1], workers, sizeClass, sorted[rounds / 2], Arrays.toString(rates));
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/** Every worker renders the class's files in turn (each starting elsewhere) until time is up. */
+	private static double run(ExecutorService pool, Thumbnailer thumbnailer, List<Path> files, int workers,
+			double seconds) throws Exception {
+		long start = System.nanoTime();
+		long deadline = start + (long) (seconds * 1e9);
+		AtomicInteger rendered = new AtomicInteger();
+		List<Future<?>> running = new ArrayList<>();
+		for (int worker = 0; worker < workers; worker++) {
+			int first = worker * files.size() / workers;
+			running.add(pool.submit(() -> {
+				for (int i = first; System.nanoTime() < deadline; i++) {
+					List<Thumbnail> thumbnails = thumbnailer.render(files.get(i % files.size()), null);
+					if (thumbnails.size() != 3) {
+						throw new IllegalStateException("expected three thumbnails");
+					}
+					rendered.incrementAndGet();
+				}
+				return null;
+			}));
+		}
+		for (Future<?> future : running) {
+			future.get();
+		}
+		return rendered.get() / ((System.nanoTime() - start) / 1e9);
+	}
+
+	private static List<Path> files(Path corpus, String sizeClass) throws Exception {
+		try (Stream<Path> listing = Files.list(corpus)) {
+			List<Path> files = listing.filter((file) -> file.getFileName().toString().startsWith(sizeClass + "-"))
+				.sorted()
+				.toList();
+			if (files.isEmpty()) {
+				throw new IllegalArgumentException("No " + sizeClass + " photos in " + corpus);
+			}
+			return files;
+		}
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.avatars.thumbnail;
+
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.avatars.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which files the fast path takes, and which it leaves to the pure-Java path (by returning null). */
+class OpenCvRendererTests {
+
+	@TempDir
+	Path dir;
+
+	private OpenCvRenderer renderer;
+
+	@BeforeAll
+	static void nativeLibraryLoads() {
+		assertThat(NativeOpenCv.available()).as("OpenCV loads: %s", NativeOpenCv.failure()).isTrue();
+	}
+
+	@org.junit.jupiter.api.BeforeEach
+	void renderer() {
+		this.renderer = new OpenCvRenderer(List.of(256, 128, 64), 0.85f);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "quadrants.jpg", "orientation-6.jpg", "gps.jpg", "quadrants.webp" })
+	void takesOrdinaryPhotos(String name) throws Exception {
+		assertThat(this.renderer.render(fixture(name), null)).extracting(Thumbnail::size).containsExactly(256, 128, 64);
+	}
+
+	@Test
+	void takesAnOpaqueEightBitPng() throws Exception {
+		Path file = Files.write(this.dir.resolve("rgb.png"), TestImages.png(300, 200));
+		assertThat(this.renderer.render(file, null)).hasSize(3);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "cmyk.jpg", "sixteen-bit.png", "palette.png", "animated.gif", "alpha.png" })
+	void leavesWhatNeedsTheCarefulPath(String name) throws Exception {
+		assertThat(this.renderer.render(fixture(name), null)).isNull();
+	}
+
+	@Test
+	void leavesATruncatedJpegSoThePureJavaPathCanSaySo() throws Exception {
+		Path file = Files.write(this.dir.resolve("cut.jpg"), TestImages.truncatedButWithReadableHeader());
+		assertThat(this.renderer.render(file, null)).isNull();
+	}
+
+	@Test
+	void leavesAColourManagedJpeg() throws Exception {
+		byte[] profile = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+		Path file = Files.write(this.dir.resolve("icc.jpg"),
+				TestImages.withIccProfile(TestImages.jpeg(300, 200), profile));
+		assertThat(this.renderer.render(file, null)).isNull();
+	}
+
+	@Test
+	void leavesGarbageAndHostileHeaders() throws Exception {
+		assertThat(this.renderer.render(Files.write(this.dir.resolve("x.png"), "not an image".getBytes()), null))
+			.isNull();
+		// 30 megapixels decoded whole would cost 90 MB of native memory; the Java path subsamples instead.
+		assertThat(this.renderer.render(Files.write(this.dir.resolve("big.png"), TestImages.pngClaiming(6000, 5000)),
+				null))
+			.isNull();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "3000, 8", "2048, 8", "2047, 4", "1024, 4", "1023, 2", "512, 2", "511, 1", "100, 1" })
+	void decodesAtTheSmallestReductionThatKeepsTheLargestSizeOnTheCropSide(int cropSide, int reduction) {
+		assertThat(OpenCvRenderer.reduction(cropSide, 256)).isEqualTo(reduction);
+	}
+
+	private Path fixture(String name) throws Exception {
+		return Files.write(this.dir.resolve(name), TestImages.resource(name));
+	}
+
+}
