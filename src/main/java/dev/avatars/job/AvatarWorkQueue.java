@@ -1,5 +1,8 @@
 package dev.avatars.job;
 
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -7,9 +10,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import dev.avatars.thumbnail.Crop;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -32,38 +39,81 @@ class AvatarWorkQueue {
 
 	private static final String CLAIMED_BY = " WHERE user_id = ? AND version = ? AND status = 'PROCESSING' AND lease_owner = ?";
 
+	private static final String COLUMNS = "user_id, version, original_key, attempts, crop_x, crop_y, crop_size";
+
+	private static final String DUE = """
+			SELECT user_id FROM avatars
+			 WHERE due_at BETWEEN ? AND CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING')
+			 ORDER BY due_at, user_id
+			 FETCH FIRST ? ROWS ONLY""";
+
+	private static final String TAKE = "UPDATE avatars SET status = 'PROCESSING', lease_owner = ?, "
+			+ "attempts = attempts + 1, due_at = " + NOW_PLUS_SECONDS;
+
+	/**
+	 * PostgreSQL: runners skip each other's locked rows instead of queueing behind them, and the claimed rows
+	 * come back from the UPDATE itself.
+	 */
+	private static final String CLAIM_POSTGRESQL = TAKE + " WHERE user_id IN (" + DUE + " FOR UPDATE SKIP LOCKED)"
+			+ " RETURNING " + COLUMNS;
+
+	/**
+	 * H2 (one process, or a CLI beside it): a runner that meets a row another claimed waits for its commit,
+	 * then finds it no longer due and leaves it; H2 returns the changed rows as the UPDATE's final table.
+	 */
+	private static final String CLAIM_H2 = "SELECT " + COLUMNS + " FROM FINAL TABLE (" + TAKE + " WHERE user_id IN ("
+			+ DUE + ") AND due_at <= CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING'))";
+
 	private final JdbcClient jdbc;
 
-	AvatarWorkQueue(JdbcClient jdbc) {
+	private final String claimSql;
+
+	AvatarWorkQueue(JdbcClient jdbc, DataSource dataSource) {
 		this.jdbc = jdbc;
+		this.claimSql = isPostgreSql(dataSource) ? CLAIM_POSTGRESQL : CLAIM_H2;
 	}
 
 	record Candidate(long userId, long version, String originalKey, int attempts, Crop crop) {
 	}
 
-	/** Oldest due first; served by the index on due_at, which holds only the backlog. */
+	/** Oldest due first, without claiming (the CLI's dry run); served by the index on due_at. */
 	List<Candidate> findDue(int limit) {
-		return this.jdbc.sql("""
-				SELECT user_id, version, original_key, attempts, crop_x, crop_y, crop_size FROM avatars
-				 WHERE due_at BETWEEN ? AND CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING')
-				 ORDER BY due_at, user_id
-				 FETCH FIRST ? ROWS ONLY""")
+		return this.jdbc.sql(DUE.replace("SELECT user_id", "SELECT " + COLUMNS))
 			.params(EPOCH, limit)
-			.query((rs, n) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
-					(rs.getObject(7) != null) ? new Crop(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)) : null))
+			.query((rs, n) -> candidate(rs, rs.getInt(4)))
 			.list();
 	}
 
 	/**
-	 * Takes the avatar if it is still due at this version. Of several runners racing for one row, the database
-	 * lets exactly one UPDATE match; the others see a row that is no longer due and move on.
+	 * Claims up to {@code limit} due avatars, oldest first, in one statement: each comes back with a lease for
+	 * {@code owner}. Of several runners racing, each row goes to exactly one.
 	 */
-	boolean claim(Candidate candidate, String owner, Duration lease) {
-		return this.jdbc.sql("UPDATE avatars SET status = 'PROCESSING', lease_owner = ?, attempts = attempts + 1, "
-				+ "due_at = " + NOW_PLUS_SECONDS + " WHERE user_id = ? AND version = ? "
-				+ "AND status IN ('PENDING', 'PROCESSING') AND due_at <= CURRENT_TIMESTAMP")
-			.params(owner, lease.toSeconds(), candidate.userId(), candidate.version())
-			.update() == 1;
+	List<Candidate> claimDue(int limit, String owner, Duration lease) {
+		return this.jdbc.sql(this.claimSql)
+			.params(owner, lease.toSeconds(), EPOCH, limit)
+			// The statement returns the row after the claim counted it; the job wants the tries before it.
+			.query((rs, n) -> candidate(rs, rs.getInt(4) - 1))
+			.list();
+	}
+
+	/** For the benchmark's query plan. */
+	String claimStatement() {
+		return this.claimSql;
+	}
+
+	private static Candidate candidate(ResultSet rs, int attempts) throws SQLException {
+		Crop crop = (rs.getObject(7) != null) ? new Crop(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)) : null;
+		return new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), attempts, crop);
+	}
+
+	private static boolean isPostgreSql(DataSource dataSource) {
+		try {
+			String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+			return "PostgreSQL".equals(product);
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Cannot tell which database this is", ex);
+		}
 	}
 
 	boolean complete(Candidate claimed, String owner, String extension) {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cron the in-app schedule (Spring cron with seconds); {@code -} turns it off
  * @param zone the schedule's time zone; empty for the server's
  * @param workers images processed at once; 0 for one per CPU core
- * @param batchSize candidates read per query
+ * @param batchSize most avatars claimed by one statement; a run claims no more than its free workers
  * @param maxAttempts tries before a transient error becomes FAILED
  * @param retryBackoff wait before the first retry, doubled for each further one
  * @param lease how long a claim holds before another runner may take the avatar over

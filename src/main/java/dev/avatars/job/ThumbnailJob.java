@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -103,37 +104,34 @@ public class ThumbnailJob implements SmartLifecycle {
 		Phaser inFlight = new Phaser(1);
 		this.activeOwners.add(owner);
 		try {
-			claimLoop: while (this.running && tally.claimed.get() < limit) {
-				List<Candidate> due = this.queue.findDue(Math.min(this.properties.batchSize(), limit - tally.claimed.get()));
-				if (due.isEmpty()) {
-					break;
+			while (this.running && tally.claimed.get() < limit) {
+				// Claim only what free workers can start at once, so other runners share the rest of the backlog.
+				this.freeWorkers.acquire();
+				int free = 1 + this.freeWorkers.drainPermits();
+				int wanted = Math.min(Math.min(free, this.properties.batchSize()), limit - tally.claimed.get());
+				List<Candidate> claimed = List.of();
+				try {
+					if (this.running) {
+						claimed = this.queue.claimDue(wanted, owner, this.properties.lease());
+					}
 				}
-				for (Candidate candidate : due) {
-					if (!this.running || tally.claimed.get() >= limit) {
-						break claimLoop;
-					}
-					this.freeWorkers.acquire();
-					boolean submitted = false;
+				finally {
+					this.freeWorkers.release(free - claimed.size());
+				}
+				for (Candidate candidate : claimed) {
+					tally.claimed.incrementAndGet();
+					inFlight.register();
 					try {
-						if (this.running && this.queue.claim(candidate, owner, this.properties.lease())) {
-							tally.claimed.incrementAndGet();
-							inFlight.register();
-							try {
-								this.workers.execute(() -> processAndRelease(candidate, owner, tally, inFlight));
-								submitted = true;
-							}
-							finally {
-								if (!submitted) {
-									inFlight.arriveAndDeregister(); // rejected: the pool is shutting down
-								}
-							}
-						}
+						this.workers.execute(() -> processAndRelease(candidate, owner, tally, inFlight));
 					}
-					finally {
-						if (!submitted) {
-							this.freeWorkers.release();
-						}
+					catch (RejectedExecutionException ex) {
+						// The pool is shutting down; stop() hands the claim back.
+						inFlight.arriveAndDeregister();
+						this.freeWorkers.release();
 					}
+				}
+				if (claimed.size() < wanted) {
+					break;
 				}
 			}
 			inFlight.arriveAndAwaitAdvance();
