@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Step 5 of scripts/bench.sh: wrk posts a 1 MB JPEG as multipart to 16 connections for 20 s, first against the
+# app (embedded default, packaged jar), then against nginx writing each body to a file and answering 202.
+# Then checks that the app stored every upload it accepted.
+#
+#   scripts/bench/upload.sh CORPUS_DIR CLASSPATH
+set -euo pipefail
+corpus=$1
+cp=$2
+work=$(mktemp -d /tmp/avatars-upload-bench.XXXXXX)
+app_pid=
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2> /dev/null && wait "$app_pid" 2> /dev/null
+  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2> /dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A 1 MB photo: the 12 MP sunset scaled to 5/8 (2500×1875), quality 92.
+djpeg -scale 5/8 "$corpus/12mp-02-sunset.jpg" | cjpeg -quality 92 > "$work/photo.jpg"
+bytes=$(stat -c %s "$work/photo.jpg")
+echo "upload: $bytes bytes, 2500×1875 JPEG; wrk -t2 -c16 -d20s"
+users=64
+connections=16
+
+# The app, as ./mvnw spring-boot:run would start it, in its own home.
+port=$(free_port)
+java -jar target/avatars.jar --server.port="$port" --avatars.home="$work/app" --avatars.processing.cron=- \
+  > "$work/app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && break; sleep 0.5; done
+first=
+for i in $(seq $users); do
+  id=$(curl -sf -H 'Content-Type: application/json' -d "{\"username\":\"wrk$i\",\"displayName\":\"wrk $i\"}" \
+    "http://127.0.0.1:$port/api/users" | sed -E 's/^\{"id":([0-9]+).*/\1/')
+  first=${first:-$id}
+done
+# Warm-up, then the measured run.
+BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
+  wrk -t2 -c$connections -d5s -s scripts/bench/upload.lua "http://127.0.0.1:$port" > /dev/null
+warm=$(java -cp "$cp" org.h2.tools.Shell -url "jdbc:h2:file:$work/app/data/avatars;AUTO_SERVER=TRUE" -user sa \
+  -password "" -sql "SELECT SUM(version) FROM avatars" | sed -n 2p | tr -d ' ')
+app=$(BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
+  wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua "http://127.0.0.1:$port" | grep RESULT)
+echo "$app"
+sleep 2 # uploads cut off by wrk's end may still be committing
+stored=$(java -cp "$cp" org.h2.tools.Shell -url "jdbc:h2:file:$work/app/data/avatars;AUTO_SERVER=TRUE" -user sa \
+  -password "" -sql "SELECT SUM(version) FROM avatars" | sed -n 2p | tr -d ' ')
+accepted=$(echo "$app" | sed -E 's/.*accepted_202=([0-9]+).*/\1/')
+originals=$(find "$work/app/uploads/originals" -type f -size "${bytes}c" | wc -l)
+others=$(find "$work/app/uploads/originals" -type f ! -size "${bytes}c" | wc -l)
+echo "RESULT upload_check accepted_202=$accepted versions_added=$((stored - warm)) originals_of_full_size=$originals/$users other_files=$others"
+kill "$app_pid"; wait "$app_pid" 2> /dev/null || true; app_pid=
+
+# nginx: the floor of receiving a body and storing it in a file.
+mkdir -p "$work/nginx/bodies"
+chmod 0777 "$work/nginx/bodies"
+nport=$(free_port)
+eport=$(free_port)
+sed -e "s#BENCH_DIR#$work/nginx#g" -e "s#BENCH_ECHO_PORT#$eport#g" -e "s#BENCH_PORT#$nport#g" \
+  scripts/bench/nginx.conf > "$work/nginx/nginx.conf"
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
+for _ in $(seq 40); do [ -f "$work/nginx/nginx.pid" ] && break; sleep 0.25; done
+BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d5s -s scripts/bench/upload.lua \
+  "http://127.0.0.1:$nport" > /dev/null
+BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua \
+  "http://127.0.0.1:$nport" | grep RESULT
