@@ -32,24 +32,30 @@ say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 say "java: $(java -version 2>&1 | head -1)"
 say "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 
-# 2. Engine throughput in one warmed JVM per configuration, -Xmx256m, with its peak RSS.
-for engine in auto java; do
-  for workers in 1 2; do
-    log="$out/engine-$engine-$workers.log"
-    /usr/bin/time -v java -Xmx256m -cp "$cp" dev.avatars.bench.EngineBenchmark "$corpus" "$engine" "$workers" \
-      "$rounds" "$seconds" > "$log" 2> "$log.time"
-    grep RESULT "$log" | tee -a "$results"
-    rss=$(awk -F': ' '/Maximum resident set size/{print int($2/1024)}' "$log.time")
-    say "RESULT rss engine=$engine workers=$workers peak_rss_mb=$rss"
-  done
-done
-
-# 3. Anchors on the same files, same crop and quality.
+# 2 and 3. Engine throughput (one JVM per configuration, warmed up, -Xmx256m, peak RSS from /usr/bin/time) and
+# the anchors on the same files. Rounds are interleaved, so a noisy minute of a shared machine hits every
+# configuration alike; the table takes medians.
+have_anchors=no
 if [ -x /usr/bin/python3 ] && { command -v vipsthumbnail > /dev/null || /usr/bin/python3 -c 'import PIL' 2> /dev/null; }; then
-  /usr/bin/python3 scripts/bench/anchors.py "$corpus" "$rounds" | tee -a "$results"
+  have_anchors=yes
 else
   say "anchors skipped: apt-get install libvips-tools python3-pil"
 fi
+for round in $(seq "$rounds"); do
+  for engine in auto java; do
+    for workers in 1 2; do
+      log="$out/engine-$engine-$workers-$round.log"
+      /usr/bin/time -v java -Xmx256m -cp "$cp" dev.avatars.bench.EngineBenchmark "$corpus" "$engine" "$workers" 1 \
+        "$seconds" > "$log" 2> "$log.time"
+      grep RESULT "$log" | tee -a "$results"
+      rss=$(awk -F': ' '/Maximum resident set size/{print int($2/1024)}' "$log.time")
+      say "RESULT rss engine=$engine workers=$workers peak_rss_mb=$rss"
+    done
+  done
+  if [ "$have_anchors" = yes ]; then
+    /usr/bin/python3 scripts/bench/anchors.py "$corpus" 1 | tee -a "$results"
+  fi
+done
 awk -f scripts/bench/ratios.awk "$results" | tee -a "$results"
 
 # 4. End to end: 2,000 avatars uploaded over HTTP, then one process-avatars run (JVM start included).

@@ -15,6 +15,7 @@ wrk.body = "--" .. boundary .. "\r\n"
 local target = os.getenv("BENCH_TARGET")
 local first = tonumber(os.getenv("BENCH_FIRST_USER") or "1")
 local users = tonumber(os.getenv("BENCH_USERS") or "1")
+local stride = tonumber(os.getenv("BENCH_THREADS") or "2")
 local threads = {}
 
 function setup(thread)
@@ -33,8 +34,9 @@ function request()
   if target == "nginx" then
     return wrk.format(nil, "/upload")
   end
-  -- Threads take interleaved users, so no two connections wait on one user's row lock by design.
-  local user = first + ((sent * #threads + id) % users)
+  -- Threads take interleaved users (each thread's Lua state knows only its own id, so the thread count
+  -- comes from BENCH_THREADS): uploads spread over all users instead of queueing on one user's row lock.
+  local user = first + ((sent * stride + id) % users)
   return wrk.format(nil, "/api/users/" .. user .. "/avatar")
 end
 

@@ -37,11 +37,11 @@ for i in $(seq $users); do
   first=${first:-$id}
 done
 # Warm-up, then the measured run.
-BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
+BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
   wrk -t2 -c$connections -d5s -s scripts/bench/upload.lua "http://127.0.0.1:$port" > /dev/null
 warm=$(java -cp "$cp" org.h2.tools.Shell -url "jdbc:h2:file:$work/app/data/avatars;AUTO_SERVER=TRUE" -user sa \
   -password "" -sql "SELECT SUM(version) FROM avatars" | sed -n 2p | tr -d ' ')
-app=$(BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
+app=$(BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
   wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua "http://127.0.0.1:$port" | grep RESULT)
 echo "$app"
 sleep 2 # uploads cut off by wrk's end may still be committing
@@ -55,6 +55,8 @@ kill "$app_pid"; wait "$app_pid" 2> /dev/null || true; app_pid=
 
 # nginx: the floor of receiving a body and storing it in a file.
 mkdir -p "$work/nginx/bodies"
+# nginx's workers run as an unprivileged user: they must reach the folder and write the bodies.
+chmod 0755 "$work" "$work/nginx"
 chmod 0777 "$work/nginx/bodies"
 nport=$(free_port)
 eport=$(free_port)
@@ -62,7 +64,7 @@ sed -e "s#BENCH_DIR#$work/nginx#g" -e "s#BENCH_ECHO_PORT#$eport#g" -e "s#BENCH_P
   scripts/bench/nginx.conf > "$work/nginx/nginx.conf"
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
 for _ in $(seq 40); do [ -f "$work/nginx/nginx.pid" ] && break; sleep 0.25; done
-BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d5s -s scripts/bench/upload.lua \
+BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d5s -s scripts/bench/upload.lua \
   "http://127.0.0.1:$nport" > /dev/null
-BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua \
+BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua \
   "http://127.0.0.1:$nport" | grep RESULT
