@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.opencv.core.Core;
+import org.opencv.core.CvException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -78,13 +79,14 @@ final class OpenCvRenderer {
 		}
 
 		Mat encoded = new Mat(1, data.limit(), CvType.CV_8UC1, data);
-		Mat decoded = Imgcodecs.imdecode(encoded, decodeFlags(reduction));
+		Mat decoded = null;
 		Mat region = null;
 		Mat upright = null;
 		List<Mat> renderings = new ArrayList<>(this.sizes.size());
 		MatOfByte out = new MatOfByte();
 		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, this.jpegQuality);
 		try {
+			decoded = Imgcodecs.imdecode(encoded, decodeFlags(reduction));
 			if (decoded.empty() || decoded.channels() != 3) {
 				return null;
 			}
@@ -93,8 +95,8 @@ final class OpenCvRenderer {
 			upright = turnUpright(region, orientation);
 			List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
 			for (int size : this.sizes) {
-				// Each size from the smallest rendering still at least as large: 256 → 128 → 64 halves exactly,
-				// which OpenCV's area filter does fastest, at the same quality as starting from the square.
+				// Each size from the smallest rendering still at least as large (256 → 128 → 64 halves exactly,
+				// which OpenCV's area filter does fastest), not each from the whole square.
 				Mat from = smallestAtLeast(upright, renderings, size);
 				int interpolation = (from.cols() >= size) ? Imgproc.INTER_AREA : Imgproc.INTER_CUBIC;
 				Mat resized = new Mat();
@@ -107,6 +109,10 @@ final class OpenCvRenderer {
 			}
 			return thumbnails;
 		}
+		catch (CvException ex) {
+			// OpenCV refused the data; the Java path decides whether it is an image at all.
+			return null;
+		}
 		finally {
 			if (upright != null && upright != region) {
 				upright.release();
@@ -114,7 +120,9 @@ final class OpenCvRenderer {
 			if (region != null) {
 				region.release();
 			}
-			decoded.release();
+			if (decoded != null) {
+				decoded.release();
+			}
 			encoded.release();
 			renderings.forEach(Mat::release);
 			out.release();
