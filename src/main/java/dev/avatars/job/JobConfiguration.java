@@ -1,7 +1,5 @@
 package dev.avatars.job;
 
-import java.nio.file.Path;
-
 import dev.avatars.avatar.ThumbnailProperties;
 import dev.avatars.thumbnail.Thumbnailer;
 import org.slf4j.Logger;
@@ -22,13 +20,6 @@ class JobConfiguration {
 		Thumbnailer thumbnailer = new Thumbnailer(thumbnails.sizes(), thumbnails.jpegQuality(), thumbnails.engine());
 		logger.info("Thumbnails: {}", thumbnailer.description());
 		return thumbnailer;
-	}
-
-	/** Shared by every process on this host that uses the same temporary folder. */
-	@Bean
-	HostSlots hostSlots(ProcessingProperties processing) {
-		return new HostSlots(Path.of(System.getProperty("java.io.tmpdir"), "avatars-host-slots"),
-				processing.effectiveHostSlots());
 	}
 
 }

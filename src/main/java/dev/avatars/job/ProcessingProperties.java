@@ -8,7 +8,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cron the in-app schedule (Spring cron with seconds); {@code -} turns it off
  * @param zone the schedule's time zone; empty for the server's
  * @param workers images processed at once; 0 for one per CPU core
- * @param hostSlots images processed at once by all runners on this host together; 0 for one per CPU core
  * @param batchSize most avatars claimed by one statement; a run claims no more than its free workers
  * @param maxAttempts tries before a transient error becomes FAILED
  * @param retryBackoff wait before the first retry, doubled for each further one
@@ -16,15 +15,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param shutdownTimeout how long in-flight images may finish on shutdown
  */
 @ConfigurationProperties("avatars.processing")
-record ProcessingProperties(String cron, String zone, int workers, int hostSlots, int batchSize, int maxAttempts,
+record ProcessingProperties(String cron, String zone, int workers, int batchSize, int maxAttempts,
 		Duration retryBackoff, Duration lease, Duration shutdownTimeout) {
 
 	int effectiveWorkers() {
 		return (this.workers > 0) ? this.workers : Runtime.getRuntime().availableProcessors();
-	}
-
-	int effectiveHostSlots() {
-		return (this.hostSlots > 0) ? this.hostSlots : Runtime.getRuntime().availableProcessors();
 	}
 
 	boolean scheduled() {

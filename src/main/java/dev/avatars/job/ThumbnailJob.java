@@ -46,8 +46,6 @@ public class ThumbnailJob implements SmartLifecycle {
 
 	private final Thumbnailer thumbnailer;
 
-	private final HostSlots hostSlots;
-
 	private final ProcessingProperties properties;
 
 	private final MeterRegistry meters;
@@ -73,12 +71,11 @@ public class ThumbnailJob implements SmartLifecycle {
 	private volatile boolean running;
 
 	ThumbnailJob(AvatarWorkQueue queue, JobRunStore runs, AvatarStorage storage, Thumbnailer thumbnailer,
-			HostSlots hostSlots, ProcessingProperties properties, MeterRegistry meters) {
+			ProcessingProperties properties, MeterRegistry meters) {
 		this.queue = queue;
 		this.runs = runs;
 		this.storage = storage;
 		this.thumbnailer = thumbnailer;
-		this.hostSlots = hostSlots;
 		this.properties = properties;
 		this.meters = meters;
 		this.processingTime = Timer.builder("avatars.processing.time")
@@ -108,41 +105,32 @@ public class ThumbnailJob implements SmartLifecycle {
 		this.activeOwners.add(owner);
 		try {
 			while (this.running && tally.claimed.get() < limit) {
-				// Claim only what free workers can start at once, so other runners share the rest of the backlog;
-				// and no more than the host has free slots, so runners on one machine do not oversubscribe it.
+				// Claim only what free workers can start at once, so other runners share the rest of the backlog.
 				this.freeWorkers.acquire();
 				int free = 1 + this.freeWorkers.drainPermits();
 				int wanted = Math.min(Math.min(free, this.properties.batchSize()), limit - tally.claimed.get());
-				int[] slots = new int[0];
 				List<Candidate> claimed = List.of();
 				try {
-					slots = this.hostSlots.acquire(wanted, () -> this.running);
-					if (this.running && slots.length > 0) {
-						claimed = this.queue.claimDue(slots.length, owner, this.properties.lease());
+					if (this.running) {
+						claimed = this.queue.claimDue(wanted, owner, this.properties.lease());
 					}
 				}
 				finally {
 					this.freeWorkers.release(free - claimed.size());
-					for (int i = claimed.size(); i < slots.length; i++) {
-						this.hostSlots.release(slots[i]);
-					}
 				}
-				for (int i = 0; i < claimed.size(); i++) {
-					Candidate candidate = claimed.get(i);
-					int slot = slots[i];
+				for (Candidate candidate : claimed) {
 					tally.claimed.incrementAndGet();
 					inFlight.register();
 					try {
-						this.workers.execute(() -> processAndRelease(candidate, owner, tally, inFlight, slot));
+						this.workers.execute(() -> processAndRelease(candidate, owner, tally, inFlight));
 					}
 					catch (RejectedExecutionException ex) {
 						// The pool is shutting down; stop() hands the claim back.
 						inFlight.arriveAndDeregister();
-						this.hostSlots.release(slot);
 						this.freeWorkers.release();
 					}
 				}
-				if (slots.length == 0 || claimed.size() < slots.length) {
+				if (claimed.size() < wanted) {
 					break;
 				}
 			}
@@ -170,7 +158,7 @@ public class ThumbnailJob implements SmartLifecycle {
 		return report;
 	}
 
-	private void processAndRelease(Candidate candidate, String owner, Tally tally, Phaser inFlight, int slot) {
+	private void processAndRelease(Candidate candidate, String owner, Tally tally, Phaser inFlight) {
 		try {
 			this.processingTime.record(() -> process(candidate, owner, tally));
 		}
@@ -180,7 +168,6 @@ public class ThumbnailJob implements SmartLifecycle {
 			log.error("Could not record the outcome for user {}", candidate.userId(), ex);
 		}
 		finally {
-			this.hostSlots.release(slot);
 			this.freeWorkers.release();
 			inFlight.arriveAndDeregister();
 		}

@@ -23,7 +23,7 @@ class CatchUpTests extends ApiTestSupport {
 	AvatarWorkQueue queue;
 
 	private ScheduledThumbnailRun hourly() {
-		ProcessingProperties hourly = new ProcessingProperties("0 0 * * * *", "", 1, 1, 10, 3, Duration.ofMinutes(1),
+		ProcessingProperties hourly = new ProcessingProperties("0 0 * * * *", "", 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), Duration.ofSeconds(5));
 		return new ScheduledThumbnailRun(this.job, this.runs, this.queue, hourly, Runnable::run);
 	}

@@ -34,9 +34,6 @@ class GracefulShutdownTests extends ApiTestSupport {
 	AvatarStorage storage;
 
 	@Autowired
-	HostSlots hostSlots;
-
-	@Autowired
 	Thumbnailer realThumbnailer;
 
 	private final CountDownLatch renderStarted = new CountDownLatch(1);
@@ -56,9 +53,9 @@ class GracefulShutdownTests extends ApiTestSupport {
 			}
 			return invocation.callRealMethod();
 		}).when(slow).render(any(), any());
-		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 1, 10, 3, Duration.ofMinutes(1),
+		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), shutdownTimeout);
-		ThumbnailJob job = new ThumbnailJob(this.queue, this.runs, this.storage, slow, this.hostSlots, properties,
+		ThumbnailJob job = new ThumbnailJob(this.queue, this.runs, this.storage, slow, properties,
 				new SimpleMeterRegistry());
 		job.start();
 		return job;
