@@ -50,6 +50,28 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 		assertThat(storedFiles()).noneMatch((file) -> file.startsWith(uploads().resolve("incoming")));
 	}
 
+	@Test
+	void aMultipartBodyCutOffInsideItsPartIs400ProblemAndLeavesNothing() throws Exception {
+		long id = createUser("garbled");
+		// The part opens but the body ends before its closing boundary: the container cannot parse it.
+		String cutOff = "------cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
+				+ "Content-Type: image/jpeg\r\n\r\n" + "x".repeat(5000);
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
+			.header("Content-Type", "multipart/form-data; boundary=----cut")
+			.POST(HttpRequest.BodyPublishers.ofString(cutOff))
+			.build();
+
+		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(response.body()).contains("\"detail\":\"The request is not a readable multipart/form-data upload.\"");
+		AvatarUploadTests.assertNoInternals(response.body());
+		assertThat(storedFiles()).isEmpty();
+		assertThat(avatarRow(id).get("STATUS")).isEqualTo("NONE");
+	}
+
 	private HttpResponse<String> post(long id, byte[] content) throws Exception {
 		String boundary = "----avatars-test";
 		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
