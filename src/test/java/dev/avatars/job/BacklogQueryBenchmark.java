@@ -28,6 +28,8 @@ public final class BacklogQueryBenchmark {
 
 	private static final int ROUNDS = 21;
 
+	private static final int WARM_UP_ROUNDS = 200;
+
 	private BacklogQueryBenchmark() {
 	}
 
@@ -57,11 +59,10 @@ public final class BacklogQueryBenchmark {
 		AvatarWorkQueue queue = new AvatarWorkQueue(jdbc, dataSource);
 		List<Double> findMs = new ArrayList<>();
 		List<Double> batchMs = new ArrayList<>();
-		for (int round = 0; round < ROUNDS; round++) {
-			jdbc.sql("UPDATE avatars SET status = 'READY', due_at = NULL, lease_owner = NULL WHERE due_at IS NOT NULL")
-				.update();
-			jdbc.sql("UPDATE avatars SET status = 'PENDING', due_at = CURRENT_TIMESTAMP WHERE MOD(user_id, "
-					+ (USERS / PENDING) + ") = 0").update();
+		jdbc.sql("UPDATE avatars SET status = 'PENDING', due_at = CURRENT_TIMESTAMP WHERE MOD(user_id, "
+				+ (USERS / PENDING) + ") = 0").update();
+		// Untimed rounds first: H2 runs inside this JVM, and its code is as cold as ours at the start.
+		for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
 			long t0 = System.nanoTime();
 			List<AvatarWorkQueue.Candidate> due = queue.findDue(BATCH);
 			long t1 = System.nanoTime();
@@ -71,8 +72,15 @@ public final class BacklogQueryBenchmark {
 				throw new IllegalStateException("Expected " + BATCH + " due, found " + due.size() + ", claimed "
 						+ claimed.size());
 			}
-			findMs.add((t1 - t0) / 1e6);
-			batchMs.add((t2 - t1) / 1e6);
+			if (round >= 0) {
+				findMs.add((t1 - t0) / 1e6);
+				batchMs.add((t2 - t1) / 1e6);
+			}
+			// The claimed half becomes due again, by primary key: the backlog stays 100 of a million.
+			jdbc.sql("UPDATE avatars SET status = 'PENDING', due_at = CURRENT_TIMESTAMP, lease_owner = NULL "
+					+ "WHERE user_id IN (:ids)")
+				.param("ids", claimed.stream().map(AvatarWorkQueue.Candidate::userId).toList())
+				.update();
 		}
 		System.out.printf("%s: find %d due among %,d: median %.2f ms; claim a batch of %d (one statement): "
 				+ "median %.2f ms (%d rounds)%n", name, BATCH, USERS, median(findMs), BATCH, median(batchMs), ROUNDS);
@@ -86,6 +94,13 @@ public final class BacklogQueryBenchmark {
 		long backlog = queue.backlog().size();
 		System.out.printf("%s: backlog count %d in %.2f ms%n", name, backlog, (System.nanoTime() - t0) / 1e6);
 		System.out.println(name + " plan:\n" + plan + "\n");
+		if (!name.equals("PostgreSQL")) {
+			String claimPlan = String.join("\n", jdbc.sql("EXPLAIN ANALYZE " + queue.claimStatement().replaceFirst("(?s)^SELECT .* FROM FINAL TABLE \\((.*)\\)$", "$1"))
+				.params("bench#plan", 300, java.time.OffsetDateTime.parse("1970-01-01T00:00:00Z"), BATCH)
+				.query(String.class)
+				.list());
+			System.out.println(name + " plan of the claim:\n" + claimPlan + "\n");
+		}
 		if (name.equals("PostgreSQL")) {
 			String claimPlan = String.join("\n", jdbc.sql(explain + queue.claimStatement())
 				.params("bench#plan", 300, java.time.OffsetDateTime.parse("1970-01-01T00:00:00Z"), BATCH)
