@@ -116,9 +116,14 @@ public final class RunnerScalingBenchmark {
 			// Replicas in production are long-running: one untimed pass over the backlog warms each JVM up.
 			triggerAll(instances, pool);
 			reset(database, home);
+			long[] cpuBefore = machineCpu();
 			long start = System.nanoTime();
 			triggerAll(instances, pool);
 			double wall = (System.nanoTime() - start) / 1e9;
+			long[] cpuAfter = machineCpu();
+			System.out.printf("  machine CPU during the pass: %.1f s busy, %.1f s idle (of %.1f s × %d cores)%n",
+					(cpuAfter[0] - cpuBefore[0]) / 100.0, (cpuAfter[1] - cpuBefore[1]) / 100.0, wall,
+					Runtime.getRuntime().availableProcessors());
 			pool.shutdown();
 			try (Connection connection = DriverManager.getConnection(database.url(), database.user(),
 					database.password());
@@ -161,6 +166,26 @@ public final class RunnerScalingBenchmark {
 		}
 		FileSystemUtils.deleteRecursively(home.resolve("uploads/thumbnails"));
 		Files.createDirectories(home.resolve("uploads/thumbnails"));
+	}
+
+	/**
+	 * Busy and idle time of the whole machine so far, in clock ticks (1/100 s), from the first line of
+	 * /proc/stat: whether a slower pass did more work or waited more.
+	 */
+	private static long[] machineCpu() throws Exception {
+		String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+		long busy = 0;
+		long idle = 0;
+		for (int i = 1; i < Math.min(fields.length, 9); i++) {
+			long ticks = Long.parseLong(fields[i]);
+			if (i == 4 || i == 5) {
+				idle += ticks;
+			}
+			else {
+				busy += ticks;
+			}
+		}
+		return new long[] { busy, idle };
 	}
 
 	private static double median(List<double[]> values, int index) {
