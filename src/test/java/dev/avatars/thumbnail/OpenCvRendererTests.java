@@ -76,6 +76,15 @@ class OpenCvRendererTests {
 			.isNull();
 	}
 
+	@Test
+	void theLoadedLibraryLeavesNoCopyInTheTemporaryFolder() throws Exception {
+		// Deleted right after loading, so a killed process cannot leave its 65 MB behind either.
+		try (java.util.stream.Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+			assertThat(files.map((file) -> file.getFileName().toString()))
+				.noneMatch((name) -> name.startsWith("avatars-opencv-"));
+		}
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "3000, 8", "2048, 8", "2047, 4", "1024, 4", "1023, 2", "512, 2", "511, 1", "100, 1" })
 	void decodesAtTheSmallestReductionThatKeepsTheLargestSizeOnTheCropSide(int cropSide, int reduction) {
