@@ -32,12 +32,7 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 
 		HttpResponse<String> response = post(id, big);
 
-		assertThat(response.statusCode()).isEqualTo(413);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.body()).contains("\"detail\":\"The file is larger than the limit of 1 MB.\"");
-		AvatarUploadTests.assertNoInternals(response.body());
-		assertThat(storedFiles()).isEmpty();
-		assertThat(avatarRow(id).get("STATUS")).isEqualTo("NONE");
+		assertRefusedWithNothingStored(response, id, 413, "The file is larger than the limit of 1 MB.");
 	}
 
 	@Test
@@ -64,9 +59,14 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 
 		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 
-		assertThat(response.statusCode()).isEqualTo(400);
+		assertRefusedWithNothingStored(response, id, 400, "The request is not a readable multipart/form-data upload.");
+	}
+
+	private void assertRefusedWithNothingStored(HttpResponse<String> response, long id, int status, String detail)
+			throws Exception {
+		assertThat(response.statusCode()).isEqualTo(status);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.body()).contains("\"detail\":\"The request is not a readable multipart/form-data upload.\"");
+		assertThat(response.body()).contains("\"detail\":\"" + detail + "\"");
 		AvatarUploadTests.assertNoInternals(response.body());
 		assertThat(storedFiles()).isEmpty();
 		assertThat(avatarRow(id).get("STATUS")).isEqualTo("NONE");
