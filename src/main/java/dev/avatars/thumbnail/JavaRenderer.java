@@ -163,7 +163,7 @@ final class JavaRenderer {
 	}
 
 	/** True when some pixel is not fully opaque; an alpha channel that is opaque everywhere does not count. */
-	static boolean hasRealTransparency(BufferedImage image) {
+	private static boolean hasRealTransparency(BufferedImage image) {
 		if (!image.getColorModel().hasAlpha()) {
 			return false;
 		}

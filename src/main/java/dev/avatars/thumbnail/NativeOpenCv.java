@@ -36,8 +36,9 @@ final class NativeOpenCv {
 		return FAILURE;
 	}
 
+	/** Only once {@link #available()}: the version comes from the library itself. */
 	static String version() {
-		return available() ? Core.VERSION : "unavailable";
+		return Core.VERSION;
 	}
 
 	private static String load() {

@@ -87,7 +87,7 @@ final class OpenCvRenderer {
 		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, this.jpegQuality);
 		try {
 			decoded = Imgcodecs.imdecode(encoded, decodeFlags(reduction));
-			if (decoded.empty() || decoded.channels() != 3) {
+			if (decoded.empty()) {
 				return null;
 			}
 			region = decoded.submat(scale(stored, decoded.cols() / (double) source.width(),
