@@ -41,11 +41,14 @@ class AvatarWorkQueue {
 
 	private static final String COLUMNS = "user_id, version, original_key, attempts, crop_x, crop_y, crop_size";
 
-	private static final String DUE = """
-			SELECT user_id FROM avatars
+	/** Oldest due first; served by the index on due_at, which holds only the backlog. */
+	private static final String DUE_ROWS = """
+			 FROM avatars
 			 WHERE due_at BETWEEN ? AND CURRENT_TIMESTAMP AND status IN ('PENDING', 'PROCESSING')
 			 ORDER BY due_at, user_id
 			 FETCH FIRST ? ROWS ONLY""";
+
+	private static final String DUE = "SELECT user_id " + DUE_ROWS;
 
 	private static final String TAKE = "UPDATE avatars SET status = 'PROCESSING', lease_owner = ?, "
 			+ "attempts = attempts + 1, due_at = " + NOW_PLUS_SECONDS;
@@ -78,7 +81,7 @@ class AvatarWorkQueue {
 
 	/** Oldest due first, without claiming (the CLI's dry run); served by the index on due_at. */
 	List<Candidate> findDue(int limit) {
-		return this.jdbc.sql(DUE.replace("SELECT user_id", "SELECT " + COLUMNS))
+		return this.jdbc.sql("SELECT " + COLUMNS + " " + DUE_ROWS)
 			.params(EPOCH, limit)
 			.query((rs, n) -> candidate(rs, rs.getInt(4)))
 			.list();
