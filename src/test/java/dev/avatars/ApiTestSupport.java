@@ -15,13 +15,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
@@ -86,8 +84,8 @@ public abstract class ApiTestSupport {
 	}
 
 	protected ResultActions upload(long userId, byte[] content, String filename, String contentType) throws Exception {
-		return this.mvc.perform(multipart("/api/users/{id}/avatar", userId)
-			.file(new MockMultipartFile("file", filename, contentType, content)));
+		return this.mvc.perform(new MultipartBody().file("file", filename, contentType, content)
+			.post("/api/users/{id}/avatar", userId));
 	}
 
 	protected Map<String, Object> avatarRow(long userId) {

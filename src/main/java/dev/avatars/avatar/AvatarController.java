@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -30,10 +31,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 @RestController
 @RequestMapping("/api/users/{id}/avatar")
@@ -85,15 +84,19 @@ class AvatarController {
 			description = "Header unreadable, more pixels than avatars.upload.max-pixels, or smaller than the minimum",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(implementation = ProblemDetail.class)))
-	UserResponse upload(@PathVariable long id, @RequestPart(name = "file", required = false) MultipartFile file,
-			@Parameter(description = "left edge of the chosen square, as a fraction of the upright picture's width")
-			@RequestParam(required = false) Double cropX,
-			@Parameter(description = "top edge of the chosen square, as a fraction of the upright picture's height")
-			@RequestParam(required = false) Double cropY,
-			@Parameter(description = "side of the chosen square, as a fraction of the upright picture's shorter side")
-			@RequestParam(required = false) Double cropSize) throws IOException {
-		this.uploads.accept(id, file, CropRequest.of(cropX, cropY, cropSize));
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+			mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class)))
+	UserResponse upload(@PathVariable long id, HttpServletRequest request) throws IOException {
+		// The body is read here, as it arrives, not by the container (see MultipartUpload).
+		this.uploads.accept(id, request.getContentType(), request.getInputStream(), request::getParameter);
 		return this.users.get(id);
+	}
+
+	/** The upload form, as the API documentation shows it. */
+	record UploadForm(@Schema(type = "string", format = "binary", description = "the picture") String file,
+			@Schema(description = "left edge of the chosen square, as a fraction of the upright picture's width") Double cropX,
+			@Schema(description = "top edge of the chosen square, as a fraction of the upright picture's height") Double cropY,
+			@Schema(description = "side of the chosen square, as a fraction of the upright picture's shorter side") Double cropSize) {
 	}
 
 	@GetMapping("/thumbnail")

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.avatars.thumbnail.Crop;
 import dev.avatars.thumbnail.Orientation;
@@ -12,7 +13,6 @@ import dev.avatars.user.UserNotFoundException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Accepts an upload in the request thread: checks it, stores it, records it, and nothing heavier. Decoding and
@@ -33,25 +33,29 @@ class AvatarUploadService {
 		this.limits = limits;
 	}
 
-	void accept(long userId, MultipartFile file, Optional<Crop> crop) throws IOException {
+	/**
+	 * @param contentType the request's, naming the multipart boundary
+	 * @param body the request body, read here as it arrives
+	 * @param queryParameters the request's query parameters: the crop fields may come there instead of the form
+	 */
+	void accept(long userId, String contentType, InputStream body, Function<String, String> queryParameters)
+			throws IOException {
 		if (this.store.find(userId).isEmpty()) {
 			throw new UserNotFoundException(userId);
 		}
-		if (file == null) {
-			throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "No file",
-					"Send the picture as a multipart/form-data field named 'file'.");
-		}
-		if (file.isEmpty()) {
-			throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "Empty file", "The file is empty.");
-		}
-		long maxBytes = this.limits.maxBytes().toBytes();
-		if (file.getSize() > maxBytes) {
-			throw UploadRejectedException.tooLarge(maxBytes);
-		}
 		Path incoming = this.storage.newIncomingFile();
 		try {
-			// A File, not a Path: the container then renames its spooled part instead of copying it.
-			file.transferTo(incoming.toFile());
+			MultipartUpload.Form form = MultipartUpload.read(body, contentType, incoming,
+					this.limits.maxBytes().toBytes());
+			if (!form.hasFile()) {
+				throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "No file",
+						"Send the picture as a multipart/form-data field named 'file'.");
+			}
+			if (form.fileBytes() == 0) {
+				throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "Empty file", "The file is empty.");
+			}
+			Optional<Crop> crop = CropRequest
+				.of((name) -> form.field(name).orElseGet(() -> queryParameters.apply(name)));
 			ImageFormat format = sniff(incoming);
 			ImageHeader header = checkHeader(incoming, format);
 			if (crop.isPresent() && !fitsUpright(crop.get(), header, incoming)) {

@@ -1,6 +1,7 @@
 package dev.avatars.avatar;
 
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.avatars.thumbnail.Crop;
@@ -11,6 +12,24 @@ import org.springframework.http.HttpStatus;
 final class CropRequest {
 
 	private CropRequest() {
+	}
+
+	/** The crop from the upload's fields by name (absent: null). */
+	static Optional<Crop> of(Function<String, String> fields) {
+		return of(number(fields, "cropX"), number(fields, "cropY"), number(fields, "cropSize"));
+	}
+
+	private static Double number(Function<String, String> fields, String name) {
+		String value = fields.apply(name);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Double.valueOf(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw invalid(name + " must be a number.");
+		}
 	}
 
 	static Optional<Crop> of(Double x, Double y, Double size) {

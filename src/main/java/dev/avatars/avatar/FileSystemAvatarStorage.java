@@ -25,7 +25,8 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Layout under the root: {@code originals/<uuid>.<ext>} (private, never served),
- * {@code thumbnails/<userId>/...} and {@code incoming/} for the servlet container's multipart spool.
+ * {@code thumbnails/<userId>/...}; an upload in progress is a hidden temporary file among the originals, so
+ * keeping it is a rename.
  */
 @Component
 class FileSystemAvatarStorage implements AvatarStorage {
@@ -46,33 +47,23 @@ class FileSystemAvatarStorage implements AvatarStorage {
 
 	private final Path thumbnails;
 
-	private final Path incoming;
-
 	FileSystemAvatarStorage(StorageProperties properties, @Value("${avatars.home}") Path home) {
 		this.root = home.resolve(properties.root()).toAbsolutePath().normalize();
 		this.originals = this.root.resolve("originals");
 		this.thumbnails = this.root.resolve("thumbnails");
-		this.incoming = this.root.resolve("incoming");
 		try {
 			Files.createDirectories(this.originals);
 			Files.createDirectories(this.thumbnails);
-			Files.createDirectories(this.incoming);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the storage folders under " + this.root, ex);
 		}
 		log.info("Storing avatars under {}", this.root);
 		sweepAbandoned(this.originals);
-		sweepAbandoned(this.incoming);
 	}
 
 	Path root() {
 		return this.root;
-	}
-
-	/** The servlet container spools multipart uploads here: same file system, so keeping a file is a rename. */
-	Path incomingFolder() {
-		return this.incoming;
 	}
 
 	@Override

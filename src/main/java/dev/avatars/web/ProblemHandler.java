@@ -4,8 +4,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import dev.avatars.avatar.UploadProperties;
-import dev.avatars.avatar.UploadRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +17,6 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
-import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -33,11 +29,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-	private final UploadProperties uploadLimits;
-
-	ProblemHandler(UploadProperties uploadLimits) {
-		this.uploadLimits = uploadLimits;
-	}
 
 	@Override
 	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -55,22 +46,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		problem.setTitle("Invalid request");
 		problem.setProperty("errors", errors);
 		return handleExceptionInternal(ex, problem, headers, status, request);
-	}
-
-	/** The servlet container's own multipart limit tripped before our code saw the file. */
-	@Override
-	protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
-			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		UploadRejectedException rejected = UploadRejectedException.tooLarge(this.uploadLimits.maxBytes().toBytes());
-		return handleExceptionInternal(ex, rejected.getBody(), headers, rejected.getStatusCode(), request);
-	}
-
-	@ExceptionHandler(MultipartException.class)
-	ResponseEntity<Object> handleMultipart(MultipartException ex, WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"The request is not a readable multipart/form-data upload.");
-		problem.setTitle("Bad upload");
-		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,13 +19,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MvcResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -148,8 +147,8 @@ class AvatarUploadTests extends ApiTestSupport {
 		long id = createUser("nofile");
 		Map<String, Object> rowBefore = avatarRow(id);
 		this.mvc
-			.perform(multipart("/api/users/{id}/avatar", id)
-				.file(new MockMultipartFile("picture", "a.jpg", "image/jpeg", TestImages.jpeg(20, 20))))
+			.perform(new MultipartBody().file("picture", "a.jpg", "image/jpeg", TestImages.jpeg(20, 20))
+				.post("/api/users/{id}/avatar", id))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.detail").value("Send the picture as a multipart/form-data field named 'file'."));

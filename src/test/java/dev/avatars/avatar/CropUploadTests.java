@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import dev.avatars.job.ThumbnailJob;
 import dev.avatars.job.Trigger;
@@ -18,12 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -34,12 +33,12 @@ class CropUploadTests extends ApiTestSupport {
 	ThumbnailJob job;
 
 	private ResultActions uploadWithCrop(long id, byte[] picture, String... fields) throws Exception {
-		var request = multipart("/api/users/{id}/avatar", id)
-			.file(new MockMultipartFile("file", "a.jpg", "image/jpeg", picture));
+		// Form fields after the file, as the page sends them.
+		MultipartBody body = new MultipartBody().file("file", "a.jpg", "image/jpeg", picture);
 		for (int i = 0; i < fields.length; i += 2) {
-			request.param(fields[i], fields[i + 1]);
+			body.field(fields[i], fields[i + 1]);
 		}
-		return this.mvc.perform(request);
+		return this.mvc.perform(body.post("/api/users/{id}/avatar", id));
 	}
 
 	@Test
@@ -50,6 +49,21 @@ class CropUploadTests extends ApiTestSupport {
 		Map<String, Object> row = avatarRow(id);
 		assertThat(row.get("CROP_X")).isEqualTo(0.5);
 		assertThat(row.get("CROP_Y")).isEqualTo(0.0);
+		assertThat(row.get("CROP_SIZE")).isEqualTo(0.5);
+	}
+
+	@Test
+	void theCropMayComeInTheQueryStringAndAFormFieldWins() throws Exception {
+		long id = createUser("queried");
+		byte[] picture = TestImages.resource("quadrants.jpg");
+		this.mvc
+			.perform(new MultipartBody().file("file", "a.jpg", "image/jpeg", picture)
+				.field("cropX", "0.25")
+				.post("/api/users/{id}/avatar?cropX=0.5&cropY=0.5&cropSize=0.5", id))
+			.andExpect(status().isAccepted());
+		Map<String, Object> row = avatarRow(id);
+		assertThat(row.get("CROP_X")).isEqualTo(0.25);
+		assertThat(row.get("CROP_Y")).isEqualTo(0.5);
 		assertThat(row.get("CROP_SIZE")).isEqualTo(0.5);
 	}
 
@@ -91,7 +105,8 @@ class CropUploadTests extends ApiTestSupport {
 				.value("Send cropX, cropY and cropSize together, or none of them for the centre square."));
 		uploadWithCrop(id, TestImages.resource("quadrants.jpg"), "cropX", "left", "cropY", "0", "cropSize", "1")
 			.andExpect(status().isBadRequest())
-			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.detail").value("cropX must be a number."));
 		assertThat(storedFiles()).isEmpty();
 	}
 

@@ -25,7 +25,7 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 	int port;
 
 	@Test
-	void containerLimitIs413ProblemAndLeavesNothing() throws Exception {
+	void overTheLimitIs413ProblemAndLeavesNothing() throws Exception {
 		long id = createUser("big");
 		byte[] big = new byte[3 * 1024 * 1024];
 		System.arraycopy(TestImages.jpeg(32, 32), 0, big, 0, 100);
@@ -36,19 +36,18 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 	}
 
 	@Test
-	void uploadWithinTheLimitIsStoredThroughTheContainer() throws Exception {
+	void uploadWithinTheLimitIsStoredAsOneFileAmongTheOriginals() throws Exception {
 		long id = createUser("small");
 		HttpResponse<String> response = post(id, TestImages.jpeg(200, 100));
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(storedFiles()).singleElement()
 			.satisfies((file) -> assertThat(file.getParent()).isEqualTo(uploads().resolve("originals")));
-		assertThat(storedFiles()).noneMatch((file) -> file.startsWith(uploads().resolve("incoming")));
 	}
 
 	@Test
 	void aMultipartBodyCutOffInsideItsPartIs400ProblemAndLeavesNothing() throws Exception {
 		long id = createUser("garbled");
-		// The part opens but the body ends before its closing boundary: the container cannot parse it.
+		// The part opens but the body ends before its closing boundary.
 		String cutOff = "------cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
 				+ "Content-Type: image/jpeg\r\n\r\n" + "x".repeat(5000);
 		HttpRequest request = HttpRequest

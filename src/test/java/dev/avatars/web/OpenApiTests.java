@@ -18,6 +18,10 @@ class OpenApiTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.paths['/api/users'].get.responses", hasKey("400")))
 			.andExpect(jsonPath("$.paths['/api/users/{id}'].get.responses", hasKey("404")))
 			.andExpect(jsonPath("$.paths['/api/users/{id}'].delete.responses", hasKey("204")))
+			.andExpect(jsonPath("$.paths['/api/users/{id}/avatar'].post.requestBody.content['multipart/form-data']"
+					+ ".schema['$ref']").value("#/components/schemas/UploadForm"))
+			.andExpect(jsonPath("$.components.schemas.UploadForm.properties.file.format").value("binary"))
+			.andExpect(jsonPath("$.components.schemas.UploadForm.properties", hasKey("cropSize")))
 			.andExpect(jsonPath("$.paths['/api/users/{id}/avatar'].post.responses", hasKey("413")))
 			.andExpect(jsonPath("$.paths['/api/users/{id}/avatar'].post.responses", hasKey("415")))
 			.andExpect(jsonPath("$.paths['/api/users/{id}/avatar'].post.responses", hasKey("422")))
