@@ -2,7 +2,7 @@
 # Throughput of 1, 2 and 3 process-avatars runners (one worker each) sharing one PostgreSQL (embedded, from
 # Maven) over the same backlog of real photographs. A benchmark, never part of ./mvnw verify.
 #
-#   scripts/bench-runners.sh [CORPUS_DIR] [BACKLOG] [ROUNDS]     (defaults: /tmp/avatar-corpus 240 3)
+#   scripts/bench-runners.sh [CORPUS_DIR] [BACKLOG] [ROUNDS] [WARM_IMAGES]   (defaults: /tmp/avatar-corpus 240 3 480)
 #
 # The corpus is built with ../shared/bench/make-corpus.sh when the folder is missing.
 set -euo pipefail
@@ -15,4 +15,4 @@ fi
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   -Davatars.jar=target/avatars.jar \
-  dev.avatars.bench.RunnerScalingBenchmark "$corpus" "${2:-240}" "${3:-3}"
+  dev.avatars.bench.RunnerScalingBenchmark "$corpus" "${2:-240}" "${3:-3}" "${4:-480}"

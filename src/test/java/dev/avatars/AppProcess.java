@@ -116,6 +116,11 @@ public final class AppProcess implements AutoCloseable {
 		throw new IllegalStateException("The app did not come up:\n" + Files.readString(this.log));
 	}
 
+	/** The operating system's id of the app's JVM. */
+	public long pid() {
+		return this.process.pid();
+	}
+
 	public String baseUrl() {
 		return "http://localhost:" + this.port;
 	}

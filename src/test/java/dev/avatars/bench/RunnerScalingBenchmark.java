@@ -25,7 +25,7 @@ import org.springframework.util.FileSystemUtils;
  * Throughput of 1, 2 and 3 runners (app instances with one worker each) on one PostgreSQL over the same backlog
  * of real photographs, counted from the moment all are up and triggered. A benchmark, not a test: {@code scripts/bench-runners.sh} runs it.
  *
- * <p>Arguments: corpus folder (JPEGs), backlog size, rounds.
+ * <p>Arguments: corpus folder (JPEGs), backlog size, rounds, images each runner renders untimed first.
  */
 public final class RunnerScalingBenchmark {
 
@@ -36,6 +36,7 @@ public final class RunnerScalingBenchmark {
 		Path corpus = Path.of(args.length > 0 ? args[0] : "/tmp/avatar-corpus");
 		int backlog = args.length > 1 ? Integer.parseInt(args[1]) : 240;
 		int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+		int warmImages = args.length > 3 ? Integer.parseInt(args[3]) : 480;
 		List<Path> photos;
 		try (Stream<Path> files = Files.list(corpus)) {
 			photos = files.filter((file) -> file.toString().endsWith(".jpg")).sorted().toList();
@@ -71,7 +72,7 @@ public final class RunnerScalingBenchmark {
 		for (int round = 1; round <= rounds; round++) {
 			for (int runners = 1; runners <= 3; runners++) {
 				reset(database, home);
-				double[] result = run(jar, home, onDatabase, runners, backlog, database);
+				double[] result = run(jar, home, onDatabase, runners, backlog, warmImages, database);
 				results.computeIfAbsent(runners, (k) -> new ArrayList<>()).add(result);
 				System.out.printf("round %d, %d runner(s): %.2f s, %.1f images/s; %.1f images/s as recorded%n",
 						round, runners, result[0], backlog / result[0], backlog / result[1]);
@@ -93,13 +94,13 @@ public final class RunnerScalingBenchmark {
 
 	/**
 	 * Starts the runners (app instances with one worker each and no schedule), waits until all are up, lets them
-	 * process the backlog once untimed, resets it, then triggers a run on each at the same moment, as replicas
-	 * whose schedules fire together.
+	 * process the backlog untimed until each has rendered the warm-up count, resets it, then triggers a run on
+	 * each at the same moment, as replicas whose schedules fire together.
 	 * @return seconds from the trigger to the last report, and seconds from the first run's start to the last
 	 * run's end as the database recorded them
 	 */
 	private static double[] run(Path jar, Path home, List<String> onDatabase, int runners, int backlog,
-			TestPostgres.Database database) throws Exception {
+			int warmImages, TestPostgres.Database database) throws Exception {
 		List<String> args = new ArrayList<>(onDatabase);
 		args.addAll(List.of("--avatars.processing.cron=-", "--avatars.processing.workers=1"));
 		List<AppProcess> instances = new ArrayList<>();
@@ -113,17 +114,27 @@ public final class RunnerScalingBenchmark {
 			for (Future<AppProcess> instance : starting) {
 				instances.add(instance.get());
 			}
-			// Replicas in production are long-running: one untimed pass over the backlog warms each JVM up.
-			triggerAll(instances, pool);
-			reset(database, home);
+			// Replicas in production run for days: untimed passes first, until each JVM has rendered warmImages
+			// (the JIT compiles per JVM, so three runners need three times the passes of one).
+			int warmPasses = Math.max(1, (warmImages * runners + backlog - 1) / backlog);
+			for (int pass = 0; pass < warmPasses; pass++) {
+				triggerAll(instances, pool);
+				reset(database, home);
+			}
 			long[] cpuBefore = machineCpu();
+			long runnersBefore = processCpu(instances);
 			long start = System.nanoTime();
 			triggerAll(instances, pool);
-			double wall = (System.nanoTime() - start) / 1e9;
+			long end = System.nanoTime();
+			double wall = (end - start) / 1e9;
+			// CLOCK_MONOTONIC seconds, as `perf record -k CLOCK_MONOTONIC` stamps its samples: `perf report --time`.
+			System.out.printf("  timed pass: %.6f,%.6f%n", start / 1e9, end / 1e9);
 			long[] cpuAfter = machineCpu();
-			System.out.printf("  machine CPU during the pass: %.1f s busy, %.1f s idle (of %.1f s × %d cores)%n",
-					(cpuAfter[0] - cpuBefore[0]) / 100.0, (cpuAfter[1] - cpuBefore[1]) / 100.0, wall,
-					Runtime.getRuntime().availableProcessors());
+			long runnersAfter = processCpu(instances);
+			System.out.printf("  machine CPU during the pass: %.1f s busy, %.1f s idle (of %.1f s × %d cores); "
+					+ "the runners' JVMs %.1f s%n", (cpuAfter[0] - cpuBefore[0]) / 100.0,
+					(cpuAfter[1] - cpuBefore[1]) / 100.0, wall, Runtime.getRuntime().availableProcessors(),
+					(runnersAfter - runnersBefore) / 100.0);
 			pool.shutdown();
 			try (Connection connection = DriverManager.getConnection(database.url(), database.user(),
 					database.password());
@@ -186,6 +197,18 @@ public final class RunnerScalingBenchmark {
 			}
 		}
 		return new long[] { busy, idle };
+	}
+
+	/** User and system time of the runners' JVMs so far, in clock ticks, from /proc/PID/stat. */
+	private static long processCpu(List<AppProcess> instances) throws Exception {
+		long ticks = 0;
+		for (AppProcess instance : instances) {
+			String stat = Files.readString(Path.of("/proc/" + instance.pid() + "/stat"));
+			// Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		return ticks;
 	}
 
 	private static double median(List<double[]> values, int index) {
