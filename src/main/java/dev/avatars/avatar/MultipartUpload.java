@@ -275,63 +275,59 @@ final class MultipartUpload {
 
 	private long copyPartTo(Path file) throws IOException {
 		try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			long written = 0;
-			while (true) {
-				int found = search();
-				int until = (found >= 0) ? found : Math.max(this.start, this.end - (this.delimiter.length - 1));
-				written += until - this.start;
-				if (written > this.maxFileBytes) {
+			readPart((bytes, offset, length) -> {
+				if (out.position() + length > this.maxFileBytes) {
 					throw UploadRejectedException.tooLarge(this.maxFileBytes);
 				}
-				ByteBuffer chunk = ByteBuffer.wrap(this.buffer, this.start, until - this.start);
+				ByteBuffer chunk = ByteBuffer.wrap(bytes, offset, length);
 				while (chunk.hasRemaining()) {
 					out.write(chunk);
 				}
-				if (found >= 0) {
-					this.start = found + this.delimiter.length;
-					return written;
-				}
-				this.start = until;
-				if (!fill(this.end - this.start + 1)) {
-					throw malformed();
-				}
-			}
-		}
-	}
-
-	private void skipPart() throws IOException {
-		while (true) {
-			int found = search();
-			if (found >= 0) {
-				this.start = found + this.delimiter.length;
-				return;
-			}
-			this.start = Math.max(this.start, this.end - (this.delimiter.length - 1));
-			if (!fill(this.end - this.start + 1)) {
-				throw malformed();
-			}
+			});
+			return out.position();
 		}
 	}
 
 	private String readField(String name) throws IOException {
 		ByteArrayOutputStream value = new ByteArrayOutputStream();
+		readPart((bytes, offset, length) -> {
+			if (value.size() + length > MAX_FIELD_BYTES) {
+				throw rejected(HttpStatus.BAD_REQUEST, "Field too long",
+						"The form field '" + name + "' is longer than " + MAX_FIELD_BYTES + " bytes.");
+			}
+			value.write(bytes, offset, length);
+		});
+		return value.toString(StandardCharsets.UTF_8);
+	}
+
+	private void skipPart() throws IOException {
+		readPart((bytes, offset, length) -> {
+		});
+	}
+
+	/** Hands the part's bytes to {@code sink} chunk by chunk, up to the delimiter, which it consumes. */
+	private void readPart(Chunks sink) throws IOException {
 		while (true) {
 			int found = search();
+			// Without the delimiter, the last bytes may be its beginning: they wait for the next read.
 			int until = (found >= 0) ? found : Math.max(this.start, this.end - (this.delimiter.length - 1));
-			if (value.size() + (until - this.start) > MAX_FIELD_BYTES) {
-				throw rejected(HttpStatus.BAD_REQUEST, "Field too long", "The form field '" + name
-						+ "' is longer than " + MAX_FIELD_BYTES + " bytes.");
-			}
-			value.write(this.buffer, this.start, until - this.start);
+			sink.accept(this.buffer, this.start, until - this.start);
 			if (found >= 0) {
 				this.start = found + this.delimiter.length;
-				return value.toString(StandardCharsets.UTF_8);
+				return;
 			}
 			this.start = until;
 			if (!fill(this.end - this.start + 1)) {
 				throw malformed();
 			}
 		}
+	}
+
+	@FunctionalInterface
+	private interface Chunks {
+
+		void accept(byte[] bytes, int offset, int length) throws IOException;
+
 	}
 
 	/** Where the delimiter starts in the unconsumed bytes, or -1 (Horspool: mostly skips a delimiter's length). */

@@ -157,6 +157,17 @@ class MultipartUploadTests {
 	}
 
 	@Test
+	void theLimitIsTheFilesLengthToTheByte() throws Exception {
+		byte[] picture = treacherousPicture(100_000);
+		byte[] body = new MultipartBody().file("file", "a.jpg", "image/jpeg", picture).bytes();
+
+		assertThat(read(trickle(body, 4000), picture.length).fileBytes()).isEqualTo(picture.length);
+		Files.delete(file());
+		assertRejected(() -> read(trickle(body, 4000), picture.length - 1), HttpStatus.CONTENT_TOO_LARGE,
+				"The file is larger than the limit of " + Sizes.describe(picture.length - 1) + ".");
+	}
+
+	@Test
 	void aBodyOverTheLimitIs413EvenWhenItsFileIsSmall() throws Exception {
 		MultipartBody form = new MultipartBody().file("file", "a.jpg", "image/jpeg", new byte[10]);
 		for (int i = 0; i < 8; i++) {
