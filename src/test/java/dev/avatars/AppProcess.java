@@ -135,13 +135,10 @@ public final class AppProcess implements AutoCloseable {
 	}
 
 	public HttpResponse<String> postFile(String path, byte[] content) throws IOException, InterruptedException {
-		String boundary = "----avatars-it";
-		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
-				+ "Content-Type: image/jpeg\r\n\r\n").getBytes();
-		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes();
 		return HTTP.send(HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, content, tail)))
+			.header("Content-Type", MultipartBody.contentType())
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new MultipartBody().file("file", "a.jpg", "image/jpeg", content)
+				.bytes()))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 

@@ -32,7 +32,7 @@ final class CropRequest {
 		}
 	}
 
-	static Optional<Crop> of(Double x, Double y, Double size) {
+	private static Optional<Crop> of(Double x, Double y, Double size) {
 		long given = Stream.of(x, y, size).filter((value) -> value != null).count();
 		if (given == 0) {
 			return Optional.empty();

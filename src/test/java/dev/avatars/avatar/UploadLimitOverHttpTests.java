@@ -4,10 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Arrays;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.Test;
 
@@ -48,15 +48,9 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 	void aMultipartBodyCutOffInsideItsPartIs400ProblemAndLeavesNothing() throws Exception {
 		long id = createUser("garbled");
 		// The part opens but the body ends before its closing boundary.
-		String cutOff = "------cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
-				+ "Content-Type: image/jpeg\r\n\r\n" + "x".repeat(5000);
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
-			.header("Content-Type", "multipart/form-data; boundary=----cut")
-			.POST(HttpRequest.BodyPublishers.ofString(cutOff))
-			.build();
+		byte[] whole = new MultipartBody().file("file", "a.jpg", "image/jpeg", "x".repeat(5000).getBytes()).bytes();
 
-		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = send(id, Arrays.copyOf(whole, whole.length - 60));
 
 		assertRefusedWithNothingStored(response, id, 400, "The request is not a readable multipart/form-data upload.");
 	}
@@ -72,14 +66,14 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 	}
 
 	private HttpResponse<String> post(long id, byte[] content) throws Exception {
-		String boundary = "----avatars-test";
-		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
-				+ "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+		return send(id, new MultipartBody().file("file", "a.jpg", "image/jpeg", content).bytes());
+	}
+
+	private HttpResponse<String> send(long id, byte[] body) throws Exception {
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, content, tail)))
+			.header("Content-Type", MultipartBody.contentType())
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 			.build();
 		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 	}
