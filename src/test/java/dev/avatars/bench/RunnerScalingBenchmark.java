@@ -25,7 +25,8 @@ import org.springframework.util.FileSystemUtils;
  * Throughput of 1, 2 and 3 runners (app instances with one worker each) on one PostgreSQL over the same backlog
  * of real photographs, counted from the moment all are up and triggered. A benchmark, not a test: {@code scripts/bench-runners.sh} runs it.
  *
- * <p>Arguments: corpus folder (JPEGs), backlog size, rounds, images each runner renders untimed first.
+ * <p>Arguments: corpus folder (JPEGs), backlog size, rounds (a multiple of 3 puts each runner count in each
+ * position of a round equally often), images each runner renders untimed first.
  */
 public final class RunnerScalingBenchmark {
 
@@ -70,7 +71,10 @@ public final class RunnerScalingBenchmark {
 
 		Map<Integer, List<double[]>> results = new TreeMap<>();
 		for (int round = 1; round <= rounds; round++) {
-			for (int runners = 1; runners <= 3; runners++) {
+			// Each round starts one later (1-2-3, 2-3-1, 3-1-2): whatever the previous pass leaves behind in the
+			// file system, the database or the CPU's caches falls on every runner count alike.
+			for (int position = 0; position < 3; position++) {
+				int runners = 1 + (round - 1 + position) % 3;
 				reset(database, home);
 				double[] result = run(jar, home, onDatabase, runners, backlog, warmImages, database);
 				results.computeIfAbsent(runners, (k) -> new ArrayList<>()).add(result);
@@ -89,6 +93,9 @@ public final class RunnerScalingBenchmark {
 			System.out.printf("| %d | %.2f | %.1f | %.1f | %.2f× |%n", entry.getKey(), wall, backlog / wall,
 					backlog / recorded, base / wall);
 		}
+		// The machine drifts from round to round by more than the effects measured here: compare within a round.
+		System.out.printf("%nwithin each round, median of the rounds: 2 runners %.3f× as fast as 1, "
+				+ "3 runners %.3f× as fast as 2%n", medianRatio(results, 1, 2), medianRatio(results, 2, 3));
 		System.exit(0);
 	}
 
@@ -209,6 +216,15 @@ public final class RunnerScalingBenchmark {
 			ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 		}
 		return ticks;
+	}
+
+	/** Per round, the time with {@code fewer} runners over the time with {@code more}: the speed-up; its median. */
+	private static double medianRatio(Map<Integer, List<double[]>> results, int fewer, int more) {
+		List<double[]> ratios = new ArrayList<>();
+		for (int round = 0; round < results.get(fewer).size(); round++) {
+			ratios.add(new double[] { results.get(fewer).get(round)[0] / results.get(more).get(round)[0] });
+		}
+		return median(ratios, 0);
 	}
 
 	private static double median(List<double[]> values, int index) {
