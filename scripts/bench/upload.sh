@@ -56,6 +56,7 @@ while :; do
   accepted_before=$((accepted_before + $(echo "$warmup" | accepted_202)))
   slices=$((slices + 1))
   compiled=$(awk -v a="$before" -v b="$(jit_seconds)" 'BEGIN { printf "%.1f", b - a }')
+  echo "  warm-up slice $slices: $(echo "$warmup" | sed -E 's/.*(req_per_s=[0-9.]+).*/\1/') compile_seconds=$compiled"
   if awk -v c="$compiled" 'BEGIN { exit !(c < 2) }' || [ "$slices" -ge "${UPLOAD_WARM_MAX_SLICES:-15}" ]; then
     break
   fi
