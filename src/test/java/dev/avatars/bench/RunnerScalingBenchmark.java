@@ -183,10 +183,10 @@ public final class RunnerScalingBenchmark {
 			statement.execute("DELETE FROM job_runs");
 			statement.execute("VACUUM ANALYZE avatars");
 		}
-		// Moved aside, not deleted: ext4 will not reuse an inode for 5 to 35 s after its deletion and reads its
-		// inode table block for every one it skips, so deleting the last pass's files right before the next would
-		// slow that pass's file creation, and more so after the more warm-up passes of more runners. The files
-		// go at the end of the benchmark.
+		// Moved aside, not deleted: ext4 without a journal (as on these machines) skips inodes deleted a short
+		// while ago, reading the inode table block of each, so deleting the last pass's files right before the
+		// next slowed that pass's file creation, and more so after the more warm-up passes of more runners. The
+		// files go at the end of the benchmark.
 		Path thumbnails = home.resolve("uploads/thumbnails");
 		if (Files.exists(thumbnails)) {
 			Files.createDirectories(home.resolve("replaced"));
