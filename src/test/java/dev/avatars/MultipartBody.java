@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
-
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /**

@@ -384,7 +384,9 @@ final class MultipartUpload {
 				this.end += read;
 				this.bodyBytes += read;
 				if (this.bodyBytes > this.maxBodyBytes) {
-					throw UploadRejectedException.tooLarge(this.maxFileBytes);
+					throw rejected(HttpStatus.CONTENT_TOO_LARGE, "Upload too large",
+							"The form is larger than the file limit of " + Sizes.describe(this.maxFileBytes) + " plus "
+									+ Sizes.describe(FORM_OVERHEAD) + " for its other fields.");
 				}
 			}
 		}

@@ -9,5 +9,5 @@ import org.springframework.util.unit.DataSize;
  * @param minDimension smallest accepted width and height
  */
 @ConfigurationProperties("avatars.upload")
-public record UploadProperties(DataSize maxBytes, long maxPixels, int minDimension) {
+record UploadProperties(DataSize maxBytes, long maxPixels, int minDimension) {
 }

@@ -5,7 +5,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /** An upload refused for what it is; the detail tells the person which limit it broke. */
-public class UploadRejectedException extends ErrorResponseException {
+class UploadRejectedException extends ErrorResponseException {
 
 	UploadRejectedException(HttpStatus status, String title, String detail) {
 		super(status, problem(status, title, detail), null);
@@ -17,7 +17,7 @@ public class UploadRejectedException extends ErrorResponseException {
 		return problem;
 	}
 
-	public static UploadRejectedException tooLarge(long maxBytes) {
+	static UploadRejectedException tooLarge(long maxBytes) {
 		return new UploadRejectedException(HttpStatus.CONTENT_TOO_LARGE, "File too large",
 				"The file is larger than the limit of " + Sizes.describe(maxBytes) + ".");
 	}

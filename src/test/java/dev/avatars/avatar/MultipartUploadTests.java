@@ -64,7 +64,7 @@ class MultipartUploadTests {
 	}
 
 	private MultipartUpload.Form read(InputStream body, long maxFileBytes) throws IOException {
-		return MultipartUpload.read(body, TYPE, this.folder.resolve("upload"), maxFileBytes);
+		return MultipartUpload.read(body, TYPE, file(), maxFileBytes);
 	}
 
 	private Path file() {
@@ -175,7 +175,7 @@ class MultipartUploadTests {
 		}
 
 		assertRejected(() -> read(new ByteArrayInputStream(form.bytes()), 500 * 1024), HttpStatus.CONTENT_TOO_LARGE,
-				"The file is larger than the limit of 500 KB.");
+				"The form is larger than the file limit of 500 KB plus 64 KB for its other fields.");
 	}
 
 	@Test
@@ -233,8 +233,7 @@ class MultipartUploadTests {
 				"The request is not a readable multipart/form-data upload.");
 	}
 
-	private static void assertRejected(ThrowingCallable call, HttpStatus status,
-			String detail) {
+	private static void assertRejected(ThrowingCallable call, HttpStatus status, String detail) {
 		assertThatThrownBy(call).isInstanceOfSatisfying(UploadRejectedException.class, (ex) -> {
 			assertThat(ex.getStatusCode()).isEqualTo(status);
 			assertThat(ex.getBody().getDetail()).isEqualTo(detail);
