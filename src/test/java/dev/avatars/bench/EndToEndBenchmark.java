@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 
 import dev.avatars.AppProcess;
 
+import org.springframework.util.FileSystemUtils;
+
 /**
  * End to end on the embedded default (H2 file database, local uploads folder): the web app receives the corpus
  * cycled to N avatars over HTTP, then one {@code process-avatars} run in its own JVM, as system cron starts it,
@@ -75,6 +77,10 @@ public final class EndToEndBenchmark {
 			double toFirstClaim = (Instant.parse(started.group(1)).toEpochMilli() - launched.toEpochMilli()) / 1000.0;
 			System.out.printf("RESULT e2e_cli avatars=%d seconds=%.1f images_per_s=%.1f start_to_first_claim_s=%.2f%n",
 					avatars, cliSeconds, avatars / cliSeconds, toFirstClaim);
+		}
+		finally {
+			// 2,000 originals and their thumbnails: gigabytes.
+			FileSystemUtils.deleteRecursively(home);
 		}
 		System.exit(0);
 	}

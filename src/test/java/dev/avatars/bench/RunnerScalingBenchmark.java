@@ -47,6 +47,18 @@ public final class RunnerScalingBenchmark {
 		}
 		Path jar = AppProcess.packagedJar();
 		Path home = Files.createTempDirectory("avatars-bench");
+		try {
+			measure(photos, corpus, backlog, rounds, warmImages, jar, home);
+		}
+		finally {
+			// The uploaded originals alone are hundreds of megabytes.
+			FileSystemUtils.deleteRecursively(home);
+		}
+		System.exit(0);
+	}
+
+	private static void measure(List<Path> photos, Path corpus, int backlog, int rounds, int warmImages, Path jar,
+			Path home) throws Exception {
 		TestPostgres.Database database = TestPostgres.freshDatabase();
 		List<String> onDatabase = List.of("--spring.profiles.active=postgres",
 				"--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
@@ -96,8 +108,6 @@ public final class RunnerScalingBenchmark {
 		// The machine drifts from round to round by more than the effects measured here: compare within a round.
 		System.out.printf("%nwithin each round, median of the rounds: 2 runners %.3f× as fast as 1, "
 				+ "3 runners %.3f× as fast as 2%n", medianRatio(results, 1, 2), medianRatio(results, 2, 3));
-		FileSystemUtils.deleteRecursively(home.resolve("replaced"));
-		System.exit(0);
 	}
 
 	/**
@@ -185,8 +195,8 @@ public final class RunnerScalingBenchmark {
 		}
 		// Moved aside, not deleted: ext4 without a journal (as on these machines) skips inodes deleted a short
 		// while ago, reading the inode table block of each, so deleting the last pass's files right before the
-		// next slowed that pass's file creation, and more so after the more warm-up passes of more runners. The
-		// files go at the end of the benchmark.
+		// next slowed that pass's file creation, and more so after the more warm-up passes of more runners. They
+		// go with the benchmark's home at the end.
 		Path thumbnails = home.resolve("uploads/thumbnails");
 		if (Files.exists(thumbnails)) {
 			Files.createDirectories(home.resolve("replaced"));

@@ -13,6 +13,7 @@ import org.flywaydb.core.Flyway;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * How long claiming one batch takes when 100 of 1,000,000 avatars are pending, on H2 and PostgreSQL, through
@@ -35,8 +36,16 @@ public final class BacklogQueryBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		Path h2 = Files.createTempDirectory("avatars-backlog-h2");
-		measure("H2", new SingleConnectionDataSource("jdbc:h2:file:" + h2.resolve("db") + ";AUTO_SERVER=TRUE", "sa", "", true),
-				"SELECT X FROM SYSTEM_RANGE(1, " + USERS + ")", "EXPLAIN ");
+		SingleConnectionDataSource h2Source = new SingleConnectionDataSource(
+				"jdbc:h2:file:" + h2.resolve("db") + ";AUTO_SERVER=TRUE", "sa", "", true);
+		try {
+			measure("H2", h2Source, "SELECT X FROM SYSTEM_RANGE(1, " + USERS + ")", "EXPLAIN ");
+		}
+		finally {
+			// A million users make a database of about 300 MB.
+			h2Source.destroy();
+			FileSystemUtils.deleteRecursively(h2);
+		}
 		TestPostgres.Database pg = TestPostgres.freshDatabase();
 		measure("PostgreSQL", new SingleConnectionDataSource(pg.url(), pg.user(), pg.password(), true),
 				"SELECT g FROM generate_series(1, " + USERS + ") g", "EXPLAIN (ANALYZE, COSTS OFF) ");
