@@ -42,36 +42,40 @@ for i in $(seq $users); do
     "http://127.0.0.1:$port/api/users" | sed -E 's/^\{"id":([0-9]+).*/\1/')
   first=${first:-$id}
 done
-# Warm-up until the JIT has settled, then the measured run. Nothing else may touch the app in between: a
-# second connection to its H2 database (AUTO_SERVER) loads classes that throw away compiled code, and the JIT
-# was busy again through the measured run.
+# One wrk run against TARGET (app or nginx) on PORT for SECONDS; prints wrk's RESULT line.
+load() {
+  BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=$1 BENCH_FIRST_USER=${first:-1} BENCH_USERS=$users \
+    wrk -t2 -c$connections -d"$3"s -s scripts/bench/upload.lua "http://127.0.0.1:$2" | grep RESULT
+}
+value() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
 jit_seconds() { jstat -compiler "$app_pid" | awk 'NR == 2 { print $4 }'; }
-accepted_202() { sed -E 's/.*accepted_202=([0-9]+).*/\1/'; }
+jit_since() { awk -v a="$1" -v b="$(jit_seconds)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Warm-up until the JIT has settled, then the measured run. Nothing else may touch the app in between: after
+# a second connection to its H2 database (AUTO_SERVER) the JIT was busy again through the measured run.
 accepted_before=0
 slices=0
 while :; do
   before=$(jit_seconds)
-  warmup=$(BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
-    wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua "http://127.0.0.1:$port" | grep RESULT)
-  accepted_before=$((accepted_before + $(echo "$warmup" | accepted_202)))
+  warmup=$(load app "$port" 20)
+  accepted_before=$((accepted_before + $(echo "$warmup" | value accepted_202)))
   slices=$((slices + 1))
-  compiled=$(awk -v a="$before" -v b="$(jit_seconds)" 'BEGIN { printf "%.1f", b - a }')
-  echo "  warm-up slice $slices: $(echo "$warmup" | sed -E 's/.*(req_per_s=[0-9.]+).*/\1/') compile_seconds=$compiled"
+  compiled=$(jit_since "$before")
+  echo "  warm-up slice $slices: req_per_s=$(echo "$warmup" | value req_per_s) compile_seconds=$compiled"
   if awk -v c="$compiled" 'BEGIN { exit !(c < 2) }' || [ "$slices" -ge "${UPLOAD_WARM_MAX_SLICES:-15}" ]; then
     break
   fi
 done
 echo "RESULT upload_warmup seconds=$((slices * 20)) compile_seconds_in_last_slice=$compiled"
-jit_before=$(jit_seconds)
-app=$(BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=app BENCH_FIRST_USER=$first BENCH_USERS=$users \
-  wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua "http://127.0.0.1:$port" | grep RESULT)
+before=$(jit_seconds)
+app=$(load app "$port" 20)
 echo "$app"
-echo "RESULT upload_jit compile_seconds_during_run=$(awk -v a="$jit_before" -v b="$(jit_seconds)" 'BEGIN { printf "%.1f", b - a }')"
+echo "RESULT upload_jit compile_seconds_during_run=$(jit_since "$before")"
 sleep 2 # uploads cut off by wrk's end may still be committing
 stored=$(java -cp "$cp" org.h2.tools.Shell -url "jdbc:h2:file:$work/app/data/avatars;AUTO_SERVER=TRUE" -user sa \
   -password "" -sql "SELECT SUM(version) FROM avatars" | sed -n 2p | tr -d ' ')
 # Every upload since the users were made (their versions started at 0), warm-up included.
-accepted=$((accepted_before + $(echo "$app" | accepted_202)))
+accepted=$((accepted_before + $(echo "$app" | value accepted_202)))
 originals=$(find "$work/app/uploads/originals" -type f -size "${bytes}c" | wc -l)
 others=$(find "$work/app/uploads/originals" -type f ! -size "${bytes}c" | wc -l)
 echo "RESULT upload_check accepted_202=$accepted versions_added=$stored originals_of_full_size=$originals/$users other_files=$others"
@@ -88,7 +92,5 @@ sed -e "s#BENCH_DIR#$work/nginx#g" -e "s#BENCH_ECHO_PORT#$eport#g" -e "s#BENCH_P
   scripts/bench/nginx.conf > "$work/nginx/nginx.conf"
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
 for _ in $(seq 40); do [ -f "$work/nginx/nginx.pid" ] && break; sleep 0.25; done
-BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d5s -s scripts/bench/upload.lua \
-  "http://127.0.0.1:$nport" > /dev/null
-BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=nginx wrk -t2 -c$connections -d20s -s scripts/bench/upload.lua \
-  "http://127.0.0.1:$nport" | grep RESULT
+load nginx "$nport" 5 > /dev/null
+load nginx "$nport" 20
