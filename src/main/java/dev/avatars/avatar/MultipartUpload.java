@@ -29,12 +29,12 @@ import org.springframework.http.MediaType;
  */
 final class MultipartUpload {
 
-	static final String FILE_FIELD = "file";
+	private static final String FILE_FIELD = "file";
 
 	/** Room for the form's other parts on top of the file itself. */
-	static final int FORM_OVERHEAD = 64 * 1024;
+	private static final int FORM_OVERHEAD = 64 * 1024;
 
-	static final int MAX_HEADER_BYTES = 8 * 1024;
+	private static final int MAX_HEADER_BYTES = 8 * 1024;
 
 	static final int MAX_FIELD_BYTES = 1024;
 
