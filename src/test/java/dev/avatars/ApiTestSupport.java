@@ -45,7 +45,9 @@ public abstract class ApiTestSupport {
 
 	private static Path createHome() {
 		try {
-			return Files.createTempDirectory("avatars-test-");
+			// Under target/, not the system's temporary folder: the context and its H2 database live until the
+			// JVM exits, so no test can delete the folder after use; ./mvnw clean does.
+			return Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "test-home-");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

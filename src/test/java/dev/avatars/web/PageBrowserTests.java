@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -46,6 +47,10 @@ class PageBrowserTests extends ApiTestSupport {
 
 	private static WebDriver browser;
 
+	/** The browser's profile and the files it uploads; JUnit deletes it after the browser has quit. */
+	@TempDir
+	static Path scratch;
+
 	@LocalServerPort
 	int port;
 
@@ -63,7 +68,7 @@ class PageBrowserTests extends ApiTestSupport {
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-				"--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--window-size=1280,1100");
+				"--user-data-dir=" + scratch.resolve("chromium-profile"), "--window-size=1280,1100");
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
@@ -137,7 +142,7 @@ class PageBrowserTests extends ApiTestSupport {
 		screenshot("page-360.png");
 		browser.manage().window().setSize(new Dimension(1280, 1100));
 
-		Path text = Files.writeString(Files.createTempDirectory("upload").resolve("notes.txt"), "just some text");
+		Path text = Files.writeString(scratch.resolve("notes.txt"), "just some text");
 		browser.findElement(By.id("file-input")).sendKeys(text.toString());
 		browser.findElement(By.id("upload-button")).click();
 		until(() -> browser.findElement(By.id("upload-message")).getText()
@@ -179,8 +184,7 @@ class PageBrowserTests extends ApiTestSupport {
 	}
 
 	private static Path fixture(String name) throws Exception {
-		Path file = Files.createTempDirectory("fixture").resolve(name);
-		return Files.write(file, TestImages.resource(name));
+		return Files.write(scratch.resolve(name), TestImages.resource(name));
 	}
 
 }
