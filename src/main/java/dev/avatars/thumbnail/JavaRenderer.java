@@ -33,6 +33,12 @@ import net.coobird.thumbnailator.Thumbnails;
  */
 final class JavaRenderer {
 
+	static {
+		// Thumbnailator encodes through ImageIO, which would otherwise write every thumbnail to a temporary file
+		// first (and leave it behind if the process is killed).
+		ImageIO.setUseCache(false);
+	}
+
 	private final List<Integer> sizes;
 
 	private final float jpegQuality;

@@ -3,10 +3,15 @@ package dev.avatars.thumbnail;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
@@ -47,6 +52,25 @@ class ThumbnailerTests {
 		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.JAVA);
 		assertThat(thumbnailer.isNative()).isFalse();
 		assertThat(thumbnailer.description()).isEqualTo("pure Java (engine set to java)");
+	}
+
+	@Test
+	void thePureJavaPathWritesNoTemporaryFiles(@TempDir Path cache, @TempDir Path originals) throws Exception {
+		Path file = Files.write(originals.resolve("photo.jpg"), TestImages.jpeg(300, 200));
+		File previous = ImageIO.getCacheDirectory();
+		ImageIO.setCacheDirectory(cache.toFile());
+		try (WatchService watcher = cache.getFileSystem().newWatchService()) {
+			cache.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+
+			new Thumbnailer(List.of(128, 64), 0.85f, Thumbnailer.Engine.JAVA).render(file, null);
+
+			// A file created and deleted again still shows up as an event.
+			WatchKey key = watcher.poll(200, TimeUnit.MILLISECONDS);
+			assertThat((key != null) ? key.pollEvents() : List.of()).isEmpty();
+		}
+		finally {
+			ImageIO.setCacheDirectory(previous);
+		}
 	}
 
 	@Nested
