@@ -28,8 +28,10 @@ import net.coobird.thumbnailator.Thumbnails;
  * The pure-Java path: ImageIO (with TwelveMonkeys' readers) and Thumbnailator. It reads everything the upload
  * accepts, CMYK, 16-bit, palette, transparency and GIF included, so it is also the fallback of the fast path.
  *
- * <p>Only the crop square is decoded, subsampled so that it stays at least twice the largest size: a
- * 24-megapixel photo becomes a few hundred thousand pixels in memory.
+ * <p>An ordinary JPEG photo whose crop square is at least eight times the largest size is decoded at 1/8 by
+ * {@link DcJpegDecoder}, as on the fast path. Otherwise ImageIO decodes only the crop square, subsampled so
+ * that it stays at least twice the largest size: a 24-megapixel photo becomes a few hundred thousand pixels in
+ * memory either way.
  */
 final class JavaRenderer {
 
@@ -49,7 +51,13 @@ final class JavaRenderer {
 	}
 
 	List<Thumbnail> render(Path original, Crop crop) throws IOException, UndecodableImageException {
-		BufferedImage square = decodeUprightSquare(original, crop);
+		if (!Files.isRegularFile(original)) {
+			throw new NoSuchFileException(original.getFileName().toString());
+		}
+		BufferedImage square = eighthSquare(original, crop);
+		if (square == null) {
+			square = decodeUprightSquare(original, crop);
+		}
 		boolean transparent = hasRealTransparency(square);
 		Thumbnail.OutputFormat format = transparent ? Thumbnail.OutputFormat.PNG : Thumbnail.OutputFormat.JPEG;
 		List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
@@ -59,10 +67,34 @@ final class JavaRenderer {
 		return thumbnails;
 	}
 
-	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {
-		if (!Files.isRegularFile(original)) {
-			throw new NoSuchFileException(original.getFileName().toString());
+	/**
+	 * The upright square of an ordinary JPEG photo decoded at 1/8 by {@link DcJpegDecoder}, when that still leaves
+	 * the largest size on the square's side; else {@code null}.
+	 */
+	private BufferedImage eighthSquare(Path original, Crop crop) throws IOException {
+		FileBytes file = FileBytes.read(original);
+		NativeSource source = (file != null) ? NativeSource.inspect(file.buffer()) : null;
+		if (source == null || source.kind() != NativeSource.Kind.JPEG) {
+			return null;
 		}
+		Orientation orientation = Orientation.read(file.stream());
+		int width = source.width();
+		int height = source.height();
+		Rectangle square = Crop.square(crop, orientation.swapsAxes() ? height : width,
+				orientation.swapsAxes() ? width : height);
+		if (square.width / 8 < largestSize()) {
+			return null;
+		}
+		DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(file.bytes(), file.length());
+		if (eighth == null) {
+			return null;
+		}
+		Rectangle region = Crop.scaled(orientation.toStored(square, width, height), eighth.width() / (double) width,
+				eighth.height() / (double) height, eighth.width(), eighth.height());
+		return orientation.apply(eighth.region(region));
+	}
+
+	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {
 		Orientation orientation = Orientation.read(original);
 		try (ImageInputStream input = ImageIO.createImageInputStream(original.toFile())) {
 			if (input == null) {

@@ -2,11 +2,7 @@ package dev.avatars.thumbnail;
 
 import java.awt.Rectangle;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,19 +18,18 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * The fast path: OpenCV decodes a JPEG at 1/2, 1/4 or 1/8 of its size inside libjpeg-turbo (DCT scaling), so a
- * 12-megapixel photo costs the work of a few hundred thousand pixels. The decode scale is the smallest
- * reduction that still leaves the largest thumbnail size on the crop's side. Orientation and crop follow the
- * same rules as {@link JavaRenderer} (EXIF read by the same code, the same square in stored coordinates).
+ * The fast path: a JPEG is decoded at 1/2, 1/4 or 1/8 of its size, so a 12-megapixel photo costs the work of a
+ * few hundred thousand pixels; OpenCV crops, resizes and encodes. The decode scale is the smallest reduction
+ * that still leaves the largest thumbnail size on the crop's side. At 1/8, where phone photos land,
+ * {@link DcJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need); otherwise
+ * libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling), and decodes PNG and WebP. Orientation and
+ * crop follow the same rules as {@link JavaRenderer} (EXIF read by the same code, the same square in stored
+ * coordinates).
  *
  * <p>Every {@link Mat} is released in a {@code finally}: native memory never waits for the garbage collector.
- * Each worker thread reads files into its own direct buffer, reused from image to image, which OpenCV decodes
- * in place: a photo is never copied onto the Java heap.
+ * Each worker thread reads files into its own buffer ({@link FileBytes}), reused from image to image.
  */
 final class OpenCvRenderer {
-
-	/** Larger files (the upload limit is far below) are left to the streaming Java path. */
-	private static final int MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 	/** Decoding more than this (3 bytes each) is left to the Java path, which decodes only the crop square. */
 	private static final long MAX_DECODED_PIXELS = 25_000_000;
@@ -47,8 +42,6 @@ final class OpenCvRenderer {
 
 	private final int jpegQuality;
 
-	private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
-
 	OpenCvRenderer(List<Integer> sizes, float jpegQuality) {
 		this.sizes = sizes;
 		this.largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -60,15 +53,15 @@ final class OpenCvRenderer {
 	 * {@link NativeSource}), including any file OpenCV cannot decode: that path then gives the verdict
 	 */
 	List<Thumbnail> render(Path original, Crop crop) throws IOException {
-		ByteBuffer data = read(original);
-		if (data == null) {
+		FileBytes file = FileBytes.read(original);
+		if (file == null) {
 			return null;
 		}
-		NativeSource source = NativeSource.inspect(data);
+		NativeSource source = NativeSource.inspect(file.buffer());
 		if (source == null) {
 			return null;
 		}
-		Orientation orientation = Orientation.read(new ByteBufferInputStream(data.duplicate()));
+		Orientation orientation = Orientation.read(file.stream());
 		int uprightWidth = orientation.swapsAxes() ? source.height() : source.width();
 		int uprightHeight = orientation.swapsAxes() ? source.width() : source.height();
 		Rectangle square = Crop.square(crop, uprightWidth, uprightHeight);
@@ -78,7 +71,6 @@ final class OpenCvRenderer {
 			return null;
 		}
 
-		Mat encoded = new Mat(1, data.limit(), CvType.CV_8UC1, data);
 		Mat decoded = null;
 		Mat region = null;
 		Mat upright = null;
@@ -86,12 +78,13 @@ final class OpenCvRenderer {
 		MatOfByte out = new MatOfByte();
 		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, this.jpegQuality);
 		try {
-			decoded = Imgcodecs.imdecode(encoded, decodeFlags(reduction));
+			decoded = decode(file, source.kind(), reduction);
 			if (decoded.empty()) {
 				return null;
 			}
-			region = decoded.submat(scale(stored, decoded.cols() / (double) source.width(),
-					decoded.rows() / (double) source.height(), decoded.cols(), decoded.rows()));
+			Rectangle scaled = Crop.scaled(stored, decoded.cols() / (double) source.width(),
+					decoded.rows() / (double) source.height(), decoded.cols(), decoded.rows());
+			region = decoded.submat(new Rect(scaled.x, scaled.y, scaled.width, scaled.height));
 			upright = turnUpright(region, orientation);
 			List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
 			for (int size : this.sizes) {
@@ -123,7 +116,6 @@ final class OpenCvRenderer {
 			if (decoded != null) {
 				decoded.release();
 			}
-			encoded.release();
 			renderings.forEach(Mat::release);
 			out.release();
 			params.release();
@@ -150,6 +142,26 @@ final class OpenCvRenderer {
 		return 1;
 	}
 
+	/** The picture at 1/{@code reduction}: 1/8 JPEGs by {@link DcJpegDecoder} where it reads them, else OpenCV. */
+	private static Mat decode(FileBytes file, NativeSource.Kind kind, int reduction) {
+		if (kind == NativeSource.Kind.JPEG && reduction == 8) {
+			DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(file.bytes(), file.length());
+			if (eighth != null) {
+				Mat decoded = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
+				decoded.put(0, 0, eighth.bgr());
+				return decoded;
+			}
+		}
+		Mat encoded = new Mat(1, file.length(), CvType.CV_8UC1);
+		try {
+			encoded.put(0, 0, file.bytes(), 0, file.length());
+			return Imgcodecs.imdecode(encoded, decodeFlags(reduction));
+		}
+		finally {
+			encoded.release();
+		}
+	}
+
 	private static int decodeFlags(int reduction) {
 		int colour = switch (reduction) {
 			case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
@@ -159,15 +171,6 @@ final class OpenCvRenderer {
 		};
 		// Orientation is applied by our own code, the same as on the Java path.
 		return colour | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
-	}
-
-	/** The stored-coordinates square, scaled to the decoded image and kept square and inside it. */
-	private static Rect scale(Rectangle stored, double sx, double sy, int cols, int rows) {
-		int side = (int) Math.max(1, Math.min(Math.min(Math.round(stored.width * sx), Math.round(stored.height * sy)),
-				Math.min(cols, rows)));
-		int x = (int) Math.max(0, Math.min(Math.round(stored.x * sx), cols - side));
-		int y = (int) Math.max(0, Math.min(Math.round(stored.y * sy), rows - side));
-		return new Rect(x, y, side, side);
 	}
 
 	/** Returns {@code stored} itself when it is already upright, else a new Mat the caller releases. */
@@ -190,68 +193,6 @@ final class OpenCvRenderer {
 			case NORMAL -> throw new IllegalStateException();
 		}
 		return upright;
-	}
-
-	/**
-	 * The whole file in this thread's direct buffer (grown when needed, then reused), or {@code null} when it
-	 * is too large for this path.
-	 */
-	private ByteBuffer read(Path original) throws IOException {
-		try (FileChannel channel = FileChannel.open(original, StandardOpenOption.READ)) {
-			long size = channel.size();
-			if (size > MAX_FILE_BYTES) {
-				return null;
-			}
-			ByteBuffer buffer = this.buffers.get();
-			if (buffer.capacity() < size) {
-				// Whole megabytes, so a slightly larger photo next time does not allocate again.
-				buffer = ByteBuffer.allocateDirect((int) Math.min(MAX_FILE_BYTES, (size | 0xFFFFF) + 1));
-				this.buffers.set(buffer);
-			}
-			buffer.clear().limit((int) size);
-			while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-				// read until full or end of file
-			}
-			return buffer.flip();
-		}
-	}
-
-	/** Lets the metadata reader look at the buffer without a copy. */
-	private static final class ByteBufferInputStream extends InputStream {
-
-		private final ByteBuffer buffer;
-
-		ByteBufferInputStream(ByteBuffer buffer) {
-			this.buffer = buffer;
-		}
-
-		@Override
-		public int read() {
-			return this.buffer.hasRemaining() ? this.buffer.get() & 0xFF : -1;
-		}
-
-		@Override
-		public int read(byte[] b, int off, int len) {
-			if (!this.buffer.hasRemaining()) {
-				return -1;
-			}
-			int n = Math.min(len, this.buffer.remaining());
-			this.buffer.get(b, off, n);
-			return n;
-		}
-
-		@Override
-		public long skip(long n) {
-			int skipped = (int) Math.max(0, Math.min(n, this.buffer.remaining()));
-			this.buffer.position(this.buffer.position() + skipped);
-			return skipped;
-		}
-
-		@Override
-		public int available() {
-			return this.buffer.remaining();
-		}
-
 	}
 
 }

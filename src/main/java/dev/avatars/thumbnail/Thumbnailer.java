@@ -9,9 +9,9 @@ import java.util.List;
  * square (the centre one by default), sRGB, JPEG unless the picture has real transparency (then PNG), without
  * any metadata. Plain Java, no Spring; safe to call from many threads.
  *
- * <p>Two paths give the same geometry: OpenCV's native decoding at reduced size for ordinary photos
- * ({@link OpenCvRenderer}), and ImageIO with Thumbnailator for everything else and wherever the native library
- * cannot be loaded ({@link JavaRenderer}).
+ * <p>Two paths give the same geometry: OpenCV for ordinary photos ({@link OpenCvRenderer}), and ImageIO with
+ * Thumbnailator for everything else and wherever the native library cannot be loaded ({@link JavaRenderer}).
+ * Both decode ordinary JPEG photos at 1/8 with {@link DcJpegDecoder} where that size is enough.
  */
 public final class Thumbnailer {
 

@@ -41,6 +41,15 @@ class OpenCvRendererTests {
 	}
 
 	@Test
+	void takesAPhotoOfMoreThanAMegabyte() throws Exception {
+		byte[] jpeg = TestImages.encode(TestImages.noise(1600, 1200), "jpg");
+		assertThat(jpeg.length).isGreaterThan(1_000_000);
+		Path file = Files.write(this.dir.resolve("large.jpg"), jpeg);
+
+		assertThat(this.renderer.render(file, null)).hasSize(3);
+	}
+
+	@Test
 	void takesAnOpaqueEightBitPng() throws Exception {
 		Path file = Files.write(this.dir.resolve("rgb.png"), TestImages.png(300, 200));
 		assertThat(this.renderer.render(file, null)).hasSize(3);

@@ -1,0 +1,711 @@
+package dev.avatars.thumbnail;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Decodes a sequential Huffman JPEG at one eighth of its size from the DC coefficients alone, in plain Java.
+ *
+ * <p>At 1/8 each 8×8 block becomes one pixel, the block's mean: libjpeg's own 1/8 scaling computes exactly this
+ * from the DC coefficient. The rest of a block still has to be read past, and that is where decoders spend their
+ * time (libjpeg-turbo's {@code decode_mcu} was two thirds of the fast path): they decode every coefficient's
+ * value and store it. This decoder needs only the lengths, so it skips several coefficients per table lookup.
+ * The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma (see
+ * {@link #colour}).
+ *
+ * <p>It takes 8-bit baseline and extended JPEGs with one component (grey) or three (YCbCr, the chroma sampled
+ * 1×1 and the luma up to 2×2), in one interleaved scan, with or without restart markers. Anything else, and
+ * any damage it notices (a bad code, data that ends early, a missing restart marker), gives {@code null}: the
+ * caller then leaves the file to a full decoder, which reads it or says why it cannot.
+ */
+final class DcJpegDecoder {
+
+	/** Bits looked at per AC table lookup: several short codes with their value bits fit in 12. */
+	private static final int SKIP_BITS = 12;
+
+	/** Bits of the single-code lookup; longer codes are decoded from the canonical code ranges. */
+	private static final int LOOKUP_BITS = 9;
+
+	/**
+	 * Beyond this many pixels at 1/8 (a 256-megapixel original; its planes take about 24 MB) the file is left to
+	 * ImageIO, which decodes only the crop square, subsampled.
+	 */
+	private static final int MAX_OUTPUT_PIXELS = 4_000_000;
+
+	/** The picture at 1/8, BGR bytes row by row (OpenCV's order). */
+	record Eighth(int width, int height, byte[] bgr) {
+
+		/** A part of the picture as an image for Java 2D. */
+		BufferedImage region(Rectangle region) {
+			BufferedImage image = new BufferedImage(region.width, region.height, BufferedImage.TYPE_INT_RGB);
+			int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+			int out = 0;
+			for (int y = region.y; y < region.y + region.height; y++) {
+				int at = (y * this.width + region.x) * 3;
+				for (int x = 0; x < region.width; x++, at += 3) {
+					pixels[out++] = (this.bgr[at + 2] & 0xFF) << 16 | (this.bgr[at + 1] & 0xFF) << 8 | this.bgr[at] & 0xFF;
+				}
+			}
+			return image;
+		}
+
+	}
+
+	private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.BIG_ENDIAN);
+
+	/** Each thread's copy of the entropy-coded data without its stuffed bytes, reused from file to file. */
+	private static final ThreadLocal<byte[]> UNSTUFFED = ThreadLocal.withInitial(() -> new byte[0]);
+
+	private final byte[] data;
+
+	private final int end;
+
+	private int pos;
+
+	/** The entropy-coded data with stuffed zero bytes and markers taken out, then 8 zero bytes. */
+	private byte[] entropy;
+
+	private int entropyLength;
+
+	/** Where in {@link #entropy} each restart interval after the first begins. */
+	private int[] restarts = new int[16];
+
+	private int restartCount;
+
+	private int nextRestart;
+
+	private DcJpegDecoder(byte[] data, int length) {
+		this.data = data;
+		this.end = length;
+	}
+
+	/** @return the picture at 1/8 (sizes rounded up), or {@code null} when the file is not one this reads */
+	static Eighth decode(byte[] data, int length) {
+		try {
+			return new DcJpegDecoder(data, length).decode();
+		}
+		catch (IndexOutOfBoundsException ex) {
+			// A header pointing past the end: damaged or hostile, either way for the full decoder to judge.
+			return null;
+		}
+	}
+
+	private Eighth decode() {
+		if (this.end < 4 || u8(0) != 0xFF || u8(1) != 0xD8) {
+			return null;
+		}
+		int[] quant = new int[4];
+		Huffman[] dcTables = new Huffman[4];
+		Huffman[] acTables = new Huffman[4];
+		Frame frame = null;
+		int restartInterval = 0;
+		this.pos = 2;
+		while (true) {
+			if (u8(this.pos) != 0xFF) {
+				return null;
+			}
+			int marker = u8(this.pos + 1);
+			if (marker == 0xFF) {
+				this.pos++;
+				continue;
+			}
+			int segment = this.pos + 4;
+			int segmentEnd = this.pos + 2 + u16(this.pos + 2);
+			if (segmentEnd < segment || segmentEnd > this.end) {
+				return null;
+			}
+			switch (marker) {
+				case 0xDB -> {
+					if (!readQuantTables(segment, segmentEnd, quant)) {
+						return null;
+					}
+				}
+				case 0xC4 -> {
+					if (!readHuffmanTables(segment, segmentEnd, dcTables, acTables)) {
+						return null;
+					}
+				}
+				case 0xC0, 0xC1 -> {
+					if (frame != null || (frame = Frame.read(this, segment)) == null) {
+						return null;
+					}
+				}
+				case 0xDD -> {
+					if (segmentEnd - segment < 2) {
+						return null;
+					}
+					restartInterval = u16(segment);
+				}
+				case 0xEE -> {
+					// Adobe's marker: transform 0 means the three components are RGB, not YCbCr.
+					if (segmentEnd - segment >= 12 && u8(segment) == 'A' && u8(segment + 11) == 0) {
+						return null;
+					}
+				}
+				case 0xDA -> {
+					this.pos = segmentEnd;
+					return (frame != null) ? scan(frame, segment, quant, dcTables, acTables, restartInterval) : null;
+				}
+				default -> {
+					// APPn and comments are skipped; any other frame (progressive, lossless, arithmetic,
+					// hierarchical) or marker out of place is for the full decoder.
+					if (marker < 0xE0) {
+						return null;
+					}
+				}
+			}
+			this.pos = segmentEnd;
+		}
+	}
+
+	private boolean readQuantTables(int from, int to, int[] quant) {
+		int p = from;
+		while (p < to) {
+			int precision = u8(p) >> 4;
+			int id = u8(p) & 15;
+			if (id > 3 || precision > 1) {
+				return false;
+			}
+			// Only the first value, the DC step (zigzag and natural order agree on it), is needed.
+			quant[id] = (precision == 0) ? u8(p + 1) : u16(p + 1);
+			p += 1 + 64 * (precision + 1);
+		}
+		return p == to;
+	}
+
+	private boolean readHuffmanTables(int from, int to, Huffman[] dcTables, Huffman[] acTables) {
+		int p = from;
+		while (p < to) {
+			int tableClass = u8(p) >> 4;
+			int id = u8(p) & 15;
+			if (tableClass > 1 || id > 3) {
+				return false;
+			}
+			int[] counts = new int[17];
+			int total = 0;
+			for (int length = 1; length <= 16; length++) {
+				counts[length] = u8(p + length);
+				total += counts[length];
+			}
+			if (total > 256 || p + 17 + total > to) {
+				return false;
+			}
+			byte[] symbols = new byte[total];
+			System.arraycopy(this.data, p + 17, symbols, 0, total);
+			Huffman table = Huffman.build(counts, symbols, tableClass == 1);
+			if (table == null) {
+				return false;
+			}
+			(tableClass == 0 ? dcTables : acTables)[id] = table;
+			p += 17 + total;
+		}
+		return p == to;
+	}
+
+	private Eighth scan(Frame frame, int segment, int[] quant, Huffman[] dcTables, Huffman[] acTables,
+			int restartInterval) {
+		int count = u8(segment);
+		if (count != frame.components()) {
+			return null;
+		}
+		Huffman[] dc = new Huffman[count];
+		Huffman[] ac = new Huffman[count];
+		int[] steps = new int[count];
+		for (int i = 0; i < count; i++) {
+			// Components in frame order, as every encoder writes them; anything else goes to the full decoder.
+			if (u8(segment + 1 + 2 * i) != frame.ids[i]) {
+				return null;
+			}
+			int tables = u8(segment + 2 + 2 * i);
+			if ((tables >> 4) > 3 || (tables & 15) > 3) {
+				return null;
+			}
+			dc[i] = dcTables[tables >> 4];
+			ac[i] = acTables[tables & 15];
+			steps[i] = quant[frame.quantTables[i]];
+			if (dc[i] == null || ac[i] == null || steps[i] == 0) {
+				return null;
+			}
+		}
+		int spectrum = segment + 1 + 2 * count;
+		if (u8(spectrum) != 0 || u8(spectrum + 1) != 63 || u8(spectrum + 2) != 0) {
+			return null;
+		}
+		int width = (frame.width + 7) / 8;
+		int height = (frame.height + 7) / 8;
+		if ((long) width * height > MAX_OUTPUT_PIXELS) {
+			return null;
+		}
+		unstuff(restartInterval > 0);
+		return (count == 1) ? grey(width, height, dc[0], ac[0], steps[0], restartInterval)
+				: colour(frame, width, height, dc, ac, steps, restartInterval);
+	}
+
+	private Eighth grey(int width, int height, Huffman dc, Huffman ac, int step, int restartInterval) {
+		byte[] bgr = new byte[width * height * 3];
+		byte[] entropy = this.entropy;
+		int bitPos = 0;
+		int predictor = 0;
+		int blocks = width * height;
+		for (int block = 0; block < blocks; block++) {
+			if (restartInterval > 0 && block > 0 && block % restartInterval == 0) {
+				if ((bitPos = restart(bitPos)) < 0) {
+					return null;
+				}
+				predictor = 0;
+			}
+			long read = block(entropy, dc, ac, bitPos);
+			if ((bitPos = (int) read) < 0) {
+				return null;
+			}
+			predictor += (int) (read >> 32);
+			byte value = (byte) pixel(predictor, step);
+			int at = block * 3;
+			bgr[at] = value;
+			bgr[at + 1] = value;
+			bgr[at + 2] = value;
+		}
+		return finished(bitPos) ? new Eighth(width, height, bgr) : null;
+	}
+
+	/**
+	 * One pixel per luma block; each chroma block's mean is repeated over the pixels it covers, as libjpeg does
+	 * at 1/8 for 4:2:2 and 4:4:0 sampling. (For 4:2:0 libjpeg makes 2×2 chroma pixels of each block from its
+	 * lowest AC coefficients; decoding those made this decoder markedly slower when tried, for a difference in
+	 * the thumbnails too small to see.)
+	 */
+	private Eighth colour(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[] steps,
+			int restartInterval) {
+		int h = frame.h[0];
+		int v = frame.v[0];
+		int mcusAcross = (frame.width + 8 * h - 1) / (8 * h);
+		int mcusDown = (frame.height + 8 * v - 1) / (8 * v);
+		int lumaStride = mcusAcross * h;
+		byte[] luma = new byte[lumaStride * mcusDown * v];
+		byte[] cb = new byte[mcusAcross * mcusDown];
+		byte[] cr = new byte[cb.length];
+		byte[] entropy = this.entropy;
+		int bitPos = 0;
+		int predY = 0;
+		int predCb = 0;
+		int predCr = 0;
+		int mcu = 0;
+		for (int my = 0; my < mcusDown; my++) {
+			for (int mx = 0; mx < mcusAcross; mx++, mcu++) {
+				if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0) {
+					if ((bitPos = restart(bitPos)) < 0) {
+						return null;
+					}
+					predY = 0;
+					predCb = 0;
+					predCr = 0;
+				}
+				for (int by = 0; by < v; by++) {
+					int row = (my * v + by) * lumaStride + mx * h;
+					for (int bx = 0; bx < h; bx++) {
+						long read = block(entropy, dc[0], ac[0], bitPos);
+						if ((bitPos = (int) read) < 0) {
+							return null;
+						}
+						predY += (int) (read >> 32);
+						luma[row + bx] = (byte) pixel(predY, steps[0]);
+					}
+				}
+				long read = block(entropy, dc[1], ac[1], bitPos);
+				if ((bitPos = (int) read) < 0) {
+					return null;
+				}
+				predCb += (int) (read >> 32);
+				cb[mcu] = (byte) pixel(predCb, steps[1]);
+				read = block(entropy, dc[2], ac[2], bitPos);
+				if ((bitPos = (int) read) < 0) {
+					return null;
+				}
+				predCr += (int) (read >> 32);
+				cr[mcu] = (byte) pixel(predCr, steps[2]);
+			}
+		}
+		if (!finished(bitPos)) {
+			return null;
+		}
+		return new Eighth(width, height, YCbCr.toBgr(luma, lumaStride, cb, cr, mcusAcross, h, v, width, height));
+	}
+
+	/** The block's mean as libjpeg's 1×1 inverse DCT gives it: DC × step / 8, rounded, plus 128. */
+	private static int pixel(int dc, int step) {
+		int value = ((dc * step + 4) >> 3) + 128;
+		return (value < 0) ? 0 : Math.min(value, 255);
+	}
+
+	/**
+	 * Reads one block at {@code bitPos}: its DC difference and, skipped, its AC coefficients.
+	 *
+	 * @return the DC difference {@code << 32 |} the bit position after the block; -1 in the low half when the
+	 * data is damaged
+	 */
+	private static long block(byte[] entropy, Huffman dc, Huffman ac, int bitPos) {
+		long window = window(entropy, bitPos);
+		int code = dc.decode(window);
+		int size = code & 0xFF;
+		if (code == 0 || size > 11) {
+			return -1;
+		}
+		int length = code >>> 8;
+		int diff = 0;
+		if (size > 0) {
+			int raw = (int) (window << length >>> (64 - size));
+			diff = (raw < (1 << (size - 1))) ? raw - (1 << size) + 1 : raw;
+		}
+		int position = bitPos + length + size;
+		int k = 1;
+		int[] skip = ac.skip;
+		while (true) {
+			window = window(entropy, position);
+			// Up to four lookups of 12 bits from one 57-bit window: each costs a table load, not a data load.
+			int used = 0;
+			for (int lookup = 0; lookup < 4; lookup++) {
+				int entry = skip[(int) (window << used >>> (64 - SKIP_BITS))];
+				int advance = (entry >>> 8) & 0x7F;
+				int endOfBlock = entry >>> 15;
+				// An entry ending the block (EOB) must start inside it; one that runs on must not pass
+				// coefficient 63. Otherwise one code at a time below.
+				if (entry == 0 || k + advance + endOfBlock > 64) {
+					break;
+				}
+				used += entry & 0x1F;
+				if (endOfBlock != 0) {
+					return (long) diff << 32 | (position + used);
+				}
+				k += advance;
+				if (k == 64) {
+					return (long) diff << 32 | (position + used);
+				}
+			}
+			position += used;
+			if (used == 0) {
+				window = window(entropy, position);
+				code = ac.decode(window);
+				if (code == 0) {
+					return -1;
+				}
+				size = code & 15;
+				int run = (code >>> 4) & 15;
+				position += (code >>> 8) + size;
+				if (size == 0 && run != 15) {
+					break;
+				}
+				k += (size == 0) ? 16 : run + 1;
+				if (k >= 64) {
+					if (k > 64) {
+						return -1;
+					}
+					break;
+				}
+			}
+		}
+		return (long) diff << 32 | position;
+	}
+
+	/** At least the next 57 bits at {@code bitPos}, left-aligned. */
+	private static long window(byte[] entropy, int bitPos) {
+		return (long) BIG_ENDIAN_LONG.get(entropy, bitPos >>> 3) << (bitPos & 7);
+	}
+
+	/**
+	 * Copies the entropy-coded data from {@link #pos} up to the first marker that is not a restart marker (or
+	 * any marker, without restarts), dropping the zero byte stuffed after each 0xFF, so that the decoding loop
+	 * reads bits without looking for them.
+	 */
+	private void unstuff(boolean withRestarts) {
+		byte[] out = UNSTUFFED.get();
+		if (out.length < this.end - this.pos + 8) {
+			out = new byte[(this.end - this.pos + 8) | 0xFFFFF];
+			UNSTUFFED.set(out);
+		}
+		byte[] in = this.data;
+		int p = this.pos;
+		int n = 0;
+		while (p < this.end) {
+			int run = runWithoutFF(in, p, this.end);
+			System.arraycopy(in, p, out, n, run - p);
+			n += run - p;
+			p = run + 1;
+			while (p < this.end && in[p] == (byte) 0xFF) {
+				p++;
+			}
+			if (p >= this.end) {
+				break;
+			}
+			int next = in[p++] & 0xFF;
+			if (next == 0) {
+				out[n++] = (byte) 0xFF;
+			}
+			else if (withRestarts && (next & 0xF8) == 0xD0) {
+				if (this.restartCount == this.restarts.length) {
+					this.restarts = Arrays.copyOf(this.restarts, this.restartCount * 2);
+				}
+				this.restarts[this.restartCount++] = n;
+			}
+			else {
+				break;
+			}
+		}
+		// Reading past the end finds zeros, as libjpeg's reader would; finished() tells whether it happened.
+		Arrays.fill(out, n, n + 8, (byte) 0);
+		this.entropy = out;
+		this.entropyLength = n;
+	}
+
+	/** The index of the first 0xFF at or after {@code from}, or {@code to}; eight bytes at a time. */
+	private static int runWithoutFF(byte[] in, int from, int to) {
+		int p = from;
+		while (p + 8 <= to) {
+			long inverted = ~(long) BIG_ENDIAN_LONG.get(in, p);
+			// Some byte of inverted is zero, i.e. some byte of the word is 0xFF.
+			if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0) {
+				break;
+			}
+			p += 8;
+		}
+		while (p < to && in[p] != (byte) 0xFF) {
+			p++;
+		}
+		return p;
+	}
+
+	/** True when the data read up to {@code bitPos} did not run past its interval (or the end). */
+	private boolean finished(int bitPos) {
+		int limit = (this.nextRestart < this.restartCount) ? this.restarts[this.nextRestart] : this.entropyLength;
+		return bitPos <= limit * 8L;
+	}
+
+	/** @return where the next restart interval begins, or -1 when it is missing or was read into */
+	private int restart(int bitPos) {
+		if (this.nextRestart >= this.restartCount || !finished(bitPos)) {
+			return -1;
+		}
+		return this.restarts[this.nextRestart++] * 8;
+	}
+
+	private int u8(int index) {
+		if (index >= this.end) {
+			throw new ArrayIndexOutOfBoundsException(index);
+		}
+		return this.data[index] & 0xFF;
+	}
+
+	private int u16(int index) {
+		return (u8(index) << 8) | u8(index + 1);
+	}
+
+	/** The frame header: size and, per component, id, sampling and quantisation table. */
+	private record Frame(int width, int height, int[] ids, int[] h, int[] v, int[] quantTables) {
+
+		int components() {
+			return this.ids.length;
+		}
+
+		static Frame read(DcJpegDecoder in, int at) {
+			if (in.u8(at) != 8) {
+				return null;
+			}
+			int height = in.u16(at + 1);
+			int width = in.u16(at + 3);
+			int count = in.u8(at + 5);
+			if (width == 0 || height == 0 || (count != 1 && count != 3)) {
+				return null;
+			}
+			int[] ids = new int[count];
+			int[] h = new int[count];
+			int[] v = new int[count];
+			int[] tables = new int[count];
+			for (int i = 0; i < count; i++) {
+				int c = at + 6 + 3 * i;
+				ids[i] = in.u8(c);
+				h[i] = in.u8(c + 1) >> 4;
+				v[i] = in.u8(c + 1) & 15;
+				tables[i] = in.u8(c + 2);
+				if (tables[i] > 3) {
+					return null;
+				}
+			}
+			if (count == 3) {
+				boolean lumaSampling = h[0] >= 1 && h[0] <= 2 && v[0] >= 1 && v[0] <= 2;
+				boolean chromaSampling = h[1] == 1 && v[1] == 1 && h[2] == 1 && v[2] == 1;
+				// Components called R, G and B are RGB, not YCbCr.
+				boolean rgb = ids[0] == 'R' && ids[1] == 'G' && ids[2] == 'B';
+				if (!lumaSampling || !chromaSampling || rgb) {
+					return null;
+				}
+			}
+			return new Frame(width, height, ids, h, v, tables);
+		}
+
+	}
+
+	/** A Huffman table with a lookup for short codes and, for AC tables, the skip lookup. */
+	private static final class Huffman {
+
+		/** By the next {@value #LOOKUP_BITS} bits: code length {@code << 8 |} symbol, or 0 for longer codes. */
+		final int[] lookup = new int[1 << LOOKUP_BITS];
+
+		/** Per code length, the largest code of that length (-1 when none) and the index shift to its symbol. */
+		final int[] maxCode = new int[17];
+
+		final int[] offsets = new int[17];
+
+		final byte[] symbols;
+
+		/**
+		 * By the next {@value #SKIP_BITS} bits, as many whole coefficients (code and value bits) as fit, up to and
+		 * including an end of block: bits used (low 5 bits), coefficients advanced ({@code << 8}) and whether the
+		 * block ended ({@code << 15}); 0 when not even one fits.
+		 */
+		final int[] skip;
+
+		/** @return code length {@code << 8 |} symbol for the code at the start of {@code window}, 0 when none */
+		int decode(long window) {
+			int entry = this.lookup[(int) (window >>> (64 - LOOKUP_BITS))];
+			if (entry != 0) {
+				return entry;
+			}
+			for (int length = LOOKUP_BITS + 1; length <= 16; length++) {
+				int code = (int) (window >>> (64 - length));
+				if (code <= this.maxCode[length]) {
+					return length << 8 | (this.symbols[this.offsets[length] + code] & 0xFF);
+				}
+			}
+			return 0;
+		}
+
+		private Huffman(byte[] symbols, boolean ac) {
+			this.symbols = symbols;
+			this.skip = ac ? new int[1 << SKIP_BITS] : null;
+		}
+
+		static Huffman build(int[] counts, byte[] symbols, boolean ac) {
+			Huffman table = new Huffman(symbols, ac);
+			int[] codes = new int[symbols.length];
+			int[] lengths = new int[symbols.length];
+			int code = 0;
+			int index = 0;
+			for (int length = 1; length <= 16; length++) {
+				table.offsets[length] = index - code;
+				for (int i = 0; i < counts[length]; i++) {
+					codes[index] = code++;
+					lengths[index++] = length;
+				}
+				// A table whose codes overflow their length is not a prefix code.
+				if (code > (1 << length)) {
+					return null;
+				}
+				table.maxCode[length] = (counts[length] > 0) ? code - 1 : -1;
+				code <<= 1;
+			}
+			for (int i = 0; i < symbols.length; i++) {
+				if (lengths[i] <= LOOKUP_BITS) {
+					int shift = LOOKUP_BITS - lengths[i];
+					int first = codes[i] << shift;
+					for (int j = 0; j < (1 << shift); j++) {
+						table.lookup[first + j] = lengths[i] << 8 | (symbols[i] & 0xFF);
+					}
+				}
+			}
+			if (ac) {
+				for (int bits = 0; bits < (1 << SKIP_BITS); bits++) {
+					table.skip[bits] = table.skipEntry(bits);
+				}
+			}
+			return table;
+		}
+
+		private int skipEntry(int window) {
+			int used = 0;
+			int advance = 0;
+			while (true) {
+				int entry = this.lookup[(window << used & ((1 << SKIP_BITS) - 1)) >> (SKIP_BITS - LOOKUP_BITS)];
+				int length = entry >>> 8;
+				if (entry == 0 || used + length > SKIP_BITS) {
+					return (used == 0) ? 0 : used | advance << 8;
+				}
+				int symbol = entry & 0xFF;
+				int size = symbol & 15;
+				int run = symbol >>> 4;
+				if (used + length + size > SKIP_BITS) {
+					return (used == 0) ? 0 : used | advance << 8;
+				}
+				used += length + size;
+				if (size == 0 && run != 15) {
+					return used | advance << 8 | 1 << 15;
+				}
+				advance += (size == 0) ? 16 : run + 1;
+				if (advance >= 63) {
+					return used | advance << 8;
+				}
+			}
+		}
+
+	}
+
+	/** Libjpeg's YCbCr to RGB conversion, with the same fixed-point tables. */
+	private static final class YCbCr {
+
+		private static final int[] CR_R = new int[256];
+
+		private static final int[] CB_B = new int[256];
+
+		private static final int[] CR_G = new int[256];
+
+		private static final int[] CB_G = new int[256];
+
+		static {
+			int half = 1 << 15;
+			for (int i = 0; i < 256; i++) {
+				int x = i - 128;
+				CR_R[i] = (fix(1.40200) * x + half) >> 16;
+				CB_B[i] = (fix(1.77200) * x + half) >> 16;
+				CR_G[i] = -fix(0.71414) * x;
+				CB_G[i] = -fix(0.34414) * x + half;
+			}
+		}
+
+		private static int fix(double value) {
+			return (int) (value * 65536 + 0.5);
+		}
+
+		/**
+		 * @param h how many output pixels across each chroma value covers (1 or 2)
+		 * @param v how many output pixels down each chroma value covers (1 or 2)
+		 */
+		static byte[] toBgr(byte[] luma, int lumaStride, byte[] cb, byte[] cr, int chromaStride, int h, int v,
+				int width, int height) {
+			byte[] bgr = new byte[width * height * 3];
+			int out = 0;
+			for (int y = 0; y < height; y++) {
+				int lumaRow = y * lumaStride;
+				int chromaRow = (y / v) * chromaStride;
+				for (int x = 0; x < width; x++) {
+					int grey = luma[lumaRow + x] & 0xFF;
+					int blue = cb[chromaRow + x / h] & 0xFF;
+					int red = cr[chromaRow + x / h] & 0xFF;
+					bgr[out++] = clamp(grey + CB_B[blue]);
+					bgr[out++] = clamp(grey + ((CB_G[blue] + CR_G[red]) >> 16));
+					bgr[out++] = clamp(grey + CR_R[red]);
+				}
+			}
+			return bgr;
+		}
+
+		private static byte clamp(int value) {
+			return (byte) ((value < 0) ? 0 : Math.min(value, 255));
+		}
+
+	}
+
+}

@@ -1,0 +1,228 @@
+package dev.avatars.thumbnail;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.Random;
+
+import dev.avatars.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The 1/8 decoder against libjpeg-turbo (inside OpenCV) on the same files, which OpenCV also writes: every chroma
+ * sampling it reads, grey, restart markers, and sizes that are not whole blocks. And what it must leave alone.
+ */
+class DcJpegDecoderTests {
+
+	private static final int WIDTH = 1001;
+
+	private static final int HEIGHT = 757;
+
+	private static final int SAMPLING_420 = Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420;
+
+	@BeforeAll
+	static void nativeLibraryLoads() {
+		assertThat(NativeOpenCv.available()).as("OpenCV loads: %s", NativeOpenCv.failure()).isTrue();
+	}
+
+	@Test
+	void greyIsExactlyWhatLibjpegGivesAtOneEighth() {
+		byte[] jpeg = encode(photo(CvType.CV_8UC1), SAMPLING_420, 0);
+
+		DcJpegDecoder.Eighth ours = DcJpegDecoder.decode(jpeg, jpeg.length);
+
+		Mat theirs = Imgcodecs.imdecode(new MatOfByte(jpeg), Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8);
+		assertThat(ours.width()).isEqualTo(theirs.cols()).isEqualTo(126);
+		assertThat(ours.height()).isEqualTo(theirs.rows()).isEqualTo(95);
+		byte[] grey = new byte[ours.width() * ours.height()];
+		theirs.get(0, 0, grey);
+		for (int i = 0; i < grey.length; i++) {
+			assertThat(ours.bgr()[3 * i]).as("pixel %d", i).isEqualTo(grey[i]);
+			assertThat(ours.bgr()[3 * i + 1]).isEqualTo(grey[i]);
+			assertThat(ours.bgr()[3 * i + 2]).isEqualTo(grey[i]);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422,
+			Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_440 })
+	void colourIsExactlyWhatLibjpegGivesAtOneEighth(int sampling) {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), sampling, 0);
+
+		assertThat(DcJpegDecoder.decode(jpeg, jpeg.length).bgr()).isEqualTo(libjpegEighth(jpeg));
+	}
+
+	/**
+	 * With 4:2:0 chroma libjpeg makes 2×2 pixels of each chroma block from its lowest AC coefficients, where this
+	 * decoder repeats the block's mean. What counts is the thumbnail: compared with one made from the whole
+	 * picture, on this picture's hard colour edges (a worst case; photos have few) ours is off by 1.99 levels on
+	 * average and libjpeg's 1/8 by 1.21.
+	 */
+	@Test
+	void quarterSampledChromaMakesThumbnailsNearlyAsTrueAsLibjpegs() {
+		Mat photo = photo(CvType.CV_8UC3);
+		byte[] jpeg = encode(photo, SAMPLING_420, 0);
+		Mat truth = DecoderFidelityBenchmark.thumbnail(Imgcodecs.imdecode(new MatOfByte(jpeg), Imgcodecs.IMREAD_COLOR),
+				64);
+		DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(jpeg, jpeg.length);
+		Mat ours = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
+		ours.put(0, 0, eighth.bgr());
+
+		double oursOff = DecoderFidelityBenchmark.difference(DecoderFidelityBenchmark.thumbnail(ours, 64), truth);
+		double libjpegOff = DecoderFidelityBenchmark.difference(DecoderFidelityBenchmark
+			.thumbnail(Imgcodecs.imdecode(new MatOfByte(jpeg), Imgcodecs.IMREAD_REDUCED_COLOR_8), 64), truth);
+		assertThat(libjpegOff).isBetween(1.0, 1.5);
+		assertThat(oursOff).isLessThan(libjpegOff + 1.0).isLessThan(2.2);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 7 })
+	void restartMarkersChangeNothing(int interval) {
+		Mat photo = photo(CvType.CV_8UC3);
+		byte[] plain = encode(photo, SAMPLING_420, 0);
+		byte[] restarting = encode(photo, SAMPLING_420, interval);
+		assertThat(restarting).isNotEqualTo(plain);
+
+		assertThat(DcJpegDecoder.decode(restarting, restarting.length).bgr())
+			.isEqualTo(DcJpegDecoder.decode(plain, plain.length).bgr());
+	}
+
+	@Test
+	void readsOnlyTheGivenLength() {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 0);
+		byte[] padded = Arrays.copyOf(jpeg, jpeg.length + 5000);
+		Arrays.fill(padded, jpeg.length, padded.length, (byte) 0xFF);
+
+		assertThat(DcJpegDecoder.decode(padded, jpeg.length).bgr())
+			.isEqualTo(DcJpegDecoder.decode(jpeg, jpeg.length).bgr());
+	}
+
+	@Test
+	void leavesFramesItDoesNotRead() {
+		Mat photo = photo(CvType.CV_8UC3);
+		MatOfByte progressive = new MatOfByte();
+		Imgcodecs.imencode(".jpg", photo, progressive, new MatOfInt(Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1));
+		byte[] fourOneOne = encode(photo, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_411, 0);
+		byte[] cmyk = TestImages.resource("cmyk.jpg");
+		byte[] png = TestImages.png(64, 64);
+
+		assertThat(DcJpegDecoder.decode(progressive.toArray(), (int) progressive.total())).isNull();
+		assertThat(DcJpegDecoder.decode(fourOneOne, fourOneOne.length)).isNull();
+		assertThat(DcJpegDecoder.decode(cmyk, cmyk.length)).isNull();
+		assertThat(DcJpegDecoder.decode(png, png.length)).isNull();
+	}
+
+	@Test
+	void dataThatEndsEarlyIsLeftToTheFullDecoder() {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 0);
+		byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
+		cut[cut.length - 2] = (byte) 0xFF;
+		cut[cut.length - 1] = (byte) 0xD9;
+
+		assertThat(DcJpegDecoder.decode(cut, cut.length)).isNull();
+	}
+
+	@Test
+	void aMissingRestartMarkerIsLeftToTheFullDecoder() {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 7);
+		int marker = lastRestartMarker(jpeg);
+		byte[] without = new byte[jpeg.length - 2];
+		System.arraycopy(jpeg, 0, without, 0, marker);
+		System.arraycopy(jpeg, marker + 2, without, marker, jpeg.length - marker - 2);
+
+		assertThat(DcJpegDecoder.decode(without, without.length)).isNull();
+	}
+
+	/** Hostile or damaged files: whatever the bytes, a picture of the stated size or null, never an exception. */
+	@Test
+	void damagedBytesGiveAPictureOrNullNeverAnError() {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 3);
+		Random random = new Random(42);
+		int pictures = 0;
+		int refused = 0;
+		for (int attempt = 0; attempt < 400; attempt++) {
+			byte[] damaged = jpeg.clone();
+			for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+				// Headers (the first 700 bytes) as often as entropy-coded data.
+				int at = (attempt % 2 == 0) ? random.nextInt(700) : random.nextInt(damaged.length);
+				damaged[at] = (byte) random.nextInt(256);
+			}
+			DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(damaged, damaged.length);
+			if (eighth == null) {
+				refused++;
+			}
+			else {
+				assertThat(eighth.bgr()).hasSize(eighth.width() * eighth.height() * 3);
+				pictures++;
+			}
+		}
+		// Both outcomes happen, so the loop did exercise the checks.
+		assertThat(pictures).isPositive();
+		assertThat(refused).isPositive();
+	}
+
+	/** A picture like a photo for the encoder: smooth colour, edges and grain, not whole blocks in size. */
+	private static Mat photo(int type) {
+		BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
+		Random random = new Random(1);
+		for (int y = 0; y < HEIGHT; y++) {
+			for (int x = 0; x < WIDTH; x++) {
+				int grain = random.nextInt(21) - 10;
+				boolean disc = (x - 600) * (x - 600) + (y - 300) * (y - 300) < 150 * 150;
+				int r = disc ? 230 : 255 * x / WIDTH;
+				int g = disc ? 40 : 255 * y / HEIGHT;
+				int b = (x / 100 % 2 == 0) ? 60 : 180;
+				image.setRGB(x, y, clamp(r + grain) << 16 | clamp(g + grain) << 8 | clamp(b + grain));
+			}
+		}
+		byte[] bgr = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+		Mat colour = new Mat(HEIGHT, WIDTH, CvType.CV_8UC3);
+		colour.put(0, 0, bgr);
+		if (type == CvType.CV_8UC3) {
+			return colour;
+		}
+		Mat grey = new Mat();
+		Imgproc.cvtColor(colour, grey, Imgproc.COLOR_BGR2GRAY);
+		return grey;
+	}
+
+	private static int clamp(int value) {
+		return Math.max(0, Math.min(255, value));
+	}
+
+	private static byte[] encode(Mat image, int sampling, int restartInterval) {
+		MatOfByte out = new MatOfByte();
+		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 90, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
+				sampling, Imgcodecs.IMWRITE_JPEG_RST_INTERVAL, restartInterval);
+		assertThat(Imgcodecs.imencode(".jpg", image, out, params)).isTrue();
+		return out.toArray();
+	}
+
+	private static byte[] libjpegEighth(byte[] jpeg) {
+		Mat decoded = Imgcodecs.imdecode(new MatOfByte(jpeg),
+				Imgcodecs.IMREAD_REDUCED_COLOR_8 | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+		byte[] bgr = new byte[(int) decoded.total() * 3];
+		decoded.get(0, 0, bgr);
+		return bgr;
+	}
+
+	private static int lastRestartMarker(byte[] jpeg) {
+		for (int i = jpeg.length - 2; i > 0; i--) {
+			if (jpeg[i] == (byte) 0xFF && (jpeg[i + 1] & 0xF8) == 0xD0) {
+				return i;
+			}
+		}
+		throw new AssertionError("no restart marker");
+	}
+
+}
