@@ -58,6 +58,9 @@ for round in $(seq "$rounds"); do
 done
 awk -f scripts/bench/ratios.awk "$results" | tee -a "$results"
 
+# How true the 1/8 JPEG decoder is: thumbnails from it and from libjpeg's 1/8 against ones from the whole picture.
+java -cp "$cp" dev.avatars.thumbnail.DecoderFidelityBenchmark "$corpus" | tee -a "$results"
+
 # 4. End to end: 2,000 avatars uploaded over HTTP, then one process-avatars run (JVM start included).
 if [[ "$skip" != *" e2e "* ]]; then
   java -cp "$cp" -Davatars.jar=target/avatars.jar dev.avatars.bench.EndToEndBenchmark "$corpus" "${E2E_AVATARS:-2000}" \
