@@ -73,6 +73,12 @@ final class DcJpegDecoder {
 
 	private int entropyLength;
 
+	/**
+	 * A bit position this far past the data means it ended long ago (a damaged file, or one whose header claims
+	 * far more blocks than it holds): stop there rather than decode the zeros and stale bytes beyond it.
+	 */
+	private int overrun;
+
 	/** Where in {@link #entropy} each restart interval after the first begins. */
 	private int[] restarts = new int[16];
 
@@ -264,6 +270,9 @@ final class DcJpegDecoder {
 			if ((bitPos = (int) read) < 0) {
 				return null;
 			}
+			if (bitPos > this.overrun) {
+				return null;
+			}
 			predictor += (int) (read >> 32);
 			byte value = (byte) pixel(predictor, step);
 			int at = block * 3;
@@ -329,6 +338,9 @@ final class DcJpegDecoder {
 				}
 				predCr += (int) (read >> 32);
 				cr[mcu] = (byte) pixel(predCr, steps[2]);
+				if (bitPos > this.overrun) {
+					return null;
+				}
 			}
 		}
 		if (!finished(bitPos)) {
@@ -460,6 +472,7 @@ final class DcJpegDecoder {
 		Arrays.fill(out, n, n + 8, (byte) 0);
 		this.entropy = out;
 		this.entropyLength = n;
+		this.overrun = n * 8 + 64;
 	}
 
 	/** The index of the first 0xFF at or after {@code from}, or {@code to}; eight bytes at a time. */

@@ -133,6 +133,19 @@ class DcJpegDecoderTests {
 	}
 
 	@Test
+	void aHeaderClaimingMoreRowsThanTheDataHoldsIsLeftToTheFullDecoder() {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 0);
+		int frame = 0;
+		while (!(jpeg[frame] == (byte) 0xFF && jpeg[frame + 1] == (byte) 0xC0)) {
+			frame++;
+		}
+		jpeg[frame + 5] = (byte) (30000 >> 8); // height, after marker, length and precision
+		jpeg[frame + 6] = (byte) (30000 & 0xFF);
+
+		assertThat(DcJpegDecoder.decode(jpeg, jpeg.length)).isNull();
+	}
+
+	@Test
 	void aMissingRestartMarkerIsLeftToTheFullDecoder() {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 7);
 		int marker = lastRestartMarker(jpeg);
