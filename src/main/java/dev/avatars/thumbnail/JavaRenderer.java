@@ -72,26 +72,12 @@ final class JavaRenderer {
 	 * the largest size on the square's side; else {@code null}.
 	 */
 	private BufferedImage eighthSquare(Path original, Crop crop) throws IOException {
-		FileBytes file = FileBytes.read(original);
-		NativeSource source = (file != null) ? NativeSource.inspect(file.buffer()) : null;
-		if (source == null || source.kind() != NativeSource.Kind.JPEG) {
-			return null;
-		}
-		Orientation orientation = Orientation.read(file.stream());
-		int width = source.width();
-		int height = source.height();
-		Rectangle square = Crop.square(crop, orientation.swapsAxes() ? height : width,
-				orientation.swapsAxes() ? width : height);
-		if (square.width / 8 < largestSize()) {
-			return null;
-		}
-		DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(file.bytes(), file.length());
+		Photo photo = Photo.read(original, crop);
+		DcJpegDecoder.Eighth eighth = (photo != null) ? photo.eighth(largestSize()) : null;
 		if (eighth == null) {
 			return null;
 		}
-		Rectangle region = Crop.scaled(orientation.toStored(square, width, height), eighth.width() / (double) width,
-				eighth.height() / (double) height, eighth.width(), eighth.height());
-		return orientation.apply(eighth.region(region));
+		return photo.orientation().apply(eighth.region(photo.storedIn(eighth.width(), eighth.height())));
 	}
 
 	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {

@@ -53,20 +53,12 @@ final class OpenCvRenderer {
 	 * {@link NativeSource}), including any file OpenCV cannot decode: that path then gives the verdict
 	 */
 	List<Thumbnail> render(Path original, Crop crop) throws IOException {
-		FileBytes file = FileBytes.read(original);
-		if (file == null) {
+		Photo photo = Photo.read(original, crop);
+		if (photo == null) {
 			return null;
 		}
-		NativeSource source = NativeSource.inspect(file.buffer());
-		if (source == null) {
-			return null;
-		}
-		Orientation orientation = Orientation.read(file.stream());
-		int uprightWidth = orientation.swapsAxes() ? source.height() : source.width();
-		int uprightHeight = orientation.swapsAxes() ? source.width() : source.height();
-		Rectangle square = Crop.square(crop, uprightWidth, uprightHeight);
-		Rectangle stored = orientation.toStored(square, source.width(), source.height());
-		int reduction = (source.kind() == NativeSource.Kind.JPEG) ? reduction(square.width, this.largest) : 1;
+		NativeSource source = photo.source();
+		int reduction = (source.kind() == NativeSource.Kind.JPEG) ? reduction(photo.square().width, this.largest) : 1;
 		if ((long) source.width() * source.height() / ((long) reduction * reduction) > MAX_DECODED_PIXELS) {
 			return null;
 		}
@@ -78,14 +70,13 @@ final class OpenCvRenderer {
 		MatOfByte out = new MatOfByte();
 		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, this.jpegQuality);
 		try {
-			decoded = decode(file, source.kind(), reduction);
+			decoded = decode(photo, reduction);
 			if (decoded.empty()) {
 				return null;
 			}
-			Rectangle scaled = Crop.scaled(stored, decoded.cols() / (double) source.width(),
-					decoded.rows() / (double) source.height(), decoded.cols(), decoded.rows());
-			region = decoded.submat(new Rect(scaled.x, scaled.y, scaled.width, scaled.height));
-			upright = turnUpright(region, orientation);
+			Rectangle square = photo.storedIn(decoded.cols(), decoded.rows());
+			region = decoded.submat(new Rect(square.x, square.y, square.width, square.height));
+			upright = turnUpright(region, photo.orientation());
 			List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
 			for (int size : this.sizes) {
 				// Each size from the smallest rendering still at least as large (256 → 128 → 64 halves exactly,
@@ -142,16 +133,15 @@ final class OpenCvRenderer {
 		return 1;
 	}
 
-	/** The picture at 1/{@code reduction}: 1/8 JPEGs by {@link DcJpegDecoder} where it reads them, else OpenCV. */
-	private static Mat decode(FileBytes file, NativeSource.Kind kind, int reduction) {
-		if (kind == NativeSource.Kind.JPEG && reduction == 8) {
-			DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(file.bytes(), file.length());
-			if (eighth != null) {
-				Mat decoded = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
-				decoded.put(0, 0, eighth.bgr());
-				return decoded;
-			}
+	/** The photo at 1/{@code reduction}: at 1/8 by {@link DcJpegDecoder} where it reads the file, else by OpenCV. */
+	private Mat decode(Photo photo, int reduction) {
+		DcJpegDecoder.Eighth eighth = (reduction == 8) ? photo.eighth(this.largest) : null;
+		if (eighth != null) {
+			Mat decoded = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
+			decoded.put(0, 0, eighth.bgr());
+			return decoded;
 		}
+		FileBytes file = photo.file();
 		Mat encoded = new Mat(1, file.length(), CvType.CV_8UC1);
 		try {
 			encoded.put(0, 0, file.bytes(), 0, file.length());
