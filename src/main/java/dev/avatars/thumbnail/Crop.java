@@ -41,16 +41,4 @@ public record Crop(double x, double y, double size) {
 		return new Rectangle((width - side) / 2, (height - side) / 2, side, side);
 	}
 
-	/**
-	 * A square in stored coordinates, scaled to a decoded image of {@code cols} × {@code rows} pixels (factors
-	 * {@code sx}, {@code sy}) and kept square and inside it.
-	 */
-	static Rectangle scaled(Rectangle stored, double sx, double sy, int cols, int rows) {
-		int side = (int) Math.max(1, Math.min(Math.min(Math.round(stored.width * sx), Math.round(stored.height * sy)),
-				Math.min(cols, rows)));
-		int x = (int) Math.max(0, Math.min(Math.round(stored.x * sx), cols - side));
-		int y = (int) Math.max(0, Math.min(Math.round(stored.y * sy), rows - side));
-		return new Rectangle(x, y, side, side);
-	}
-
 }

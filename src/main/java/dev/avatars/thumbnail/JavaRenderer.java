@@ -7,8 +7,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,11 +48,9 @@ final class JavaRenderer {
 		this.jpegQuality = jpegQuality;
 	}
 
-	List<Thumbnail> render(Path original, Crop crop) throws IOException, UndecodableImageException {
-		if (!Files.isRegularFile(original)) {
-			throw new NoSuchFileException(original.getFileName().toString());
-		}
-		BufferedImage square = eighthSquare(original, crop);
+	/** @param photo the file read as an ordinary photo, or {@code null} when it is not one */
+	List<Thumbnail> render(Path original, Crop crop, Photo photo) throws IOException, UndecodableImageException {
+		BufferedImage square = (photo != null) ? eighthSquare(photo) : null;
 		if (square == null) {
 			square = decodeUprightSquare(original, crop);
 		}
@@ -67,13 +63,9 @@ final class JavaRenderer {
 		return thumbnails;
 	}
 
-	/**
-	 * The upright square of an ordinary JPEG photo decoded at 1/8 by {@link DcJpegDecoder}, when that still leaves
-	 * the largest size on the square's side; else {@code null}.
-	 */
-	private BufferedImage eighthSquare(Path original, Crop crop) throws IOException {
-		Photo photo = Photo.read(original, crop);
-		DcJpegDecoder.Eighth eighth = (photo != null) ? photo.eighth(largestSize()) : null;
+	/** The upright square decoded at 1/8 by {@link DcJpegDecoder} when that is the photo's scale; else null. */
+	private BufferedImage eighthSquare(Photo photo) {
+		DcJpegDecoder.Eighth eighth = photo.eighth(largestSize());
 		if (eighth == null) {
 			return null;
 		}

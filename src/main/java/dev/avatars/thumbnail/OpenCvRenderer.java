@@ -2,7 +2,6 @@ package dev.avatars.thumbnail;
 
 import java.awt.Rectangle;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +33,6 @@ final class OpenCvRenderer {
 	/** Decoding more than this (3 bytes each) is left to the Java path, which decodes only the crop square. */
 	private static final long MAX_DECODED_PIXELS = 25_000_000;
 
-	private static final int[] REDUCTIONS = { 8, 4, 2 };
-
 	private final List<Integer> sizes;
 
 	private final int largest;
@@ -49,16 +46,12 @@ final class OpenCvRenderer {
 	}
 
 	/**
-	 * @return the thumbnails, or {@code null} when the file is one for the pure-Java path (see
-	 * {@link NativeSource}), including any file OpenCV cannot decode: that path then gives the verdict
+	 * @return the thumbnails, or {@code null} when OpenCV cannot decode the photo or it would decode to too many
+	 * pixels: the pure-Java path then gives the verdict
 	 */
-	List<Thumbnail> render(Path original, Crop crop) throws IOException {
-		Photo photo = Photo.read(original, crop);
-		if (photo == null) {
-			return null;
-		}
+	List<Thumbnail> render(Photo photo) throws IOException {
 		NativeSource source = photo.source();
-		int reduction = (source.kind() == NativeSource.Kind.JPEG) ? reduction(photo.square().width, this.largest) : 1;
+		int reduction = photo.reduction(this.largest);
 		if ((long) source.width() * source.height() / ((long) reduction * reduction) > MAX_DECODED_PIXELS) {
 			return null;
 		}
@@ -121,16 +114,6 @@ final class OpenCvRenderer {
 			}
 		}
 		return best;
-	}
-
-	/** The largest of 8, 4, 2 (else 1) that still leaves {@code largest} pixels on the crop's side. */
-	static int reduction(int cropSide, int largest) {
-		for (int reduction : REDUCTIONS) {
-			if (cropSide / reduction >= largest) {
-				return reduction;
-			}
-		}
-		return 1;
 	}
 
 	/** The photo at 1/{@code reduction}: at 1/8 by {@link DcJpegDecoder} where it reads the file, else by OpenCV. */

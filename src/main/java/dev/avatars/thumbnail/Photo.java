@@ -6,9 +6,11 @@ import java.nio.file.Path;
 
 /**
  * An ordinary photo (see {@link NativeSource}) read whole, with what both renderers need before decoding: its
- * orientation and the crop square, upright and in stored coordinates.
+ * orientation, the crop square, upright and in stored coordinates, and the scale to decode it at.
  */
 record Photo(FileBytes file, NativeSource source, Orientation orientation, Rectangle square, Rectangle stored) {
+
+	private static final int[] REDUCTIONS = { 8, 4, 2 };
 
 	/** @return the photo, or {@code null} when the file is not an ordinary photo (or larger than 64 MB) */
 	static Photo read(Path path, Crop crop) throws IOException {
@@ -26,20 +28,36 @@ record Photo(FileBytes file, NativeSource source, Orientation orientation, Recta
 	}
 
 	/**
-	 * The photo at 1/8 by {@link DcJpegDecoder}, when it is a JPEG whose square still keeps {@code largest} pixels
-	 * on its side at 1/8 and the decoder reads it; else {@code null}.
+	 * The scale to decode at, 1/{@code n}: for a JPEG the largest of 8, 4 and 2 that still leaves {@code largest}
+	 * pixels on the crop square's side; 1 for PNG and WebP, which cannot scale while decoding.
 	 */
-	DcJpegDecoder.Eighth eighth(int largest) {
-		if (this.source.kind() != NativeSource.Kind.JPEG || this.square.width / 8 < largest) {
-			return null;
-		}
-		return DcJpegDecoder.decode(this.file.bytes(), this.file.length());
+	int reduction(int largest) {
+		return (this.source.kind() == NativeSource.Kind.JPEG) ? reduction(this.square.width, largest) : 1;
 	}
 
-	/** The stored square in the photo decoded to {@code cols} × {@code rows} pixels. */
+	static int reduction(int cropSide, int largest) {
+		for (int reduction : REDUCTIONS) {
+			if (cropSide / reduction >= largest) {
+				return reduction;
+			}
+		}
+		return 1;
+	}
+
+	/** The photo at 1/8 by {@link DcJpegDecoder} when that is its scale and the decoder reads it; else null. */
+	DcJpegDecoder.Eighth eighth(int largest) {
+		return (reduction(largest) == 8) ? DcJpegDecoder.decode(this.file.bytes(), this.file.length()) : null;
+	}
+
+	/** The stored square in the photo decoded to {@code cols} × {@code rows} pixels, kept square and inside. */
 	Rectangle storedIn(int cols, int rows) {
-		return Crop.scaled(this.stored, cols / (double) this.source.width(), rows / (double) this.source.height(),
-				cols, rows);
+		double sx = cols / (double) this.source.width();
+		double sy = rows / (double) this.source.height();
+		int side = (int) Math.max(1, Math.min(Math.min(Math.round(this.stored.width * sx),
+				Math.round(this.stored.height * sy)), Math.min(cols, rows)));
+		int x = (int) Math.max(0, Math.min(Math.round(this.stored.x * sx), cols - side));
+		int y = (int) Math.max(0, Math.min(Math.round(this.stored.y * sy), rows - side));
+		return new Rectangle(x, y, side, side);
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.avatars.thumbnail;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -69,13 +71,18 @@ public final class Thumbnailer {
 	 * @throws IOException when the file cannot be read (it may help to try again later)
 	 */
 	public List<Thumbnail> render(Path original, Crop crop) throws IOException, UndecodableImageException {
-		if (this.openCvRenderer != null) {
-			List<Thumbnail> thumbnails = this.openCvRenderer.render(original, crop);
+		if (!Files.isRegularFile(original)) {
+			throw new NoSuchFileException(original.getFileName().toString());
+		}
+		// Read once for both paths; null for what only the Java path reads (CMYK, ICC, GIF, damaged, ...).
+		Photo photo = Photo.read(original, crop);
+		if (photo != null && this.openCvRenderer != null) {
+			List<Thumbnail> thumbnails = this.openCvRenderer.render(photo);
 			if (thumbnails != null) {
 				return thumbnails;
 			}
 		}
-		return this.javaRenderer.render(original, crop);
+		return this.javaRenderer.render(original, crop, photo);
 	}
 
 }
