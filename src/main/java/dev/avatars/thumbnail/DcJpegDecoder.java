@@ -16,7 +16,7 @@ import java.util.Arrays;
  * time (libjpeg-turbo's {@code decode_mcu} was two thirds of the fast path): they decode every coefficient's
  * value and store it. This decoder needs only the lengths, so it skips several coefficients per table lookup.
  * The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma (see
- * {@link #colour}).
+ * {@link #blocks}).
  *
  * <p>It takes 8-bit baseline and extended JPEGs with one component (grey) or three (YCbCr, the chroma sampled
  * 1×1 and the luma up to 2×2), in one interleaved scan, with or without restart markers. Anything else, and
@@ -72,12 +72,6 @@ final class DcJpegDecoder {
 	private byte[] entropy;
 
 	private int entropyLength;
-
-	/**
-	 * A bit position this far past the data means it ended long ago (a damaged file, or one whose header claims
-	 * far more blocks than it holds): stop there rather than decode the zeros and stale bytes beyond it.
-	 */
-	private int overrun;
 
 	/** Where in {@link #entropy} each restart interval after the first begins. */
 	private int[] restarts = new int[16];
@@ -249,57 +243,35 @@ final class DcJpegDecoder {
 			return null;
 		}
 		unstuff(restartInterval > 0);
-		return (count == 1) ? grey(width, height, dc[0], ac[0], steps[0], restartInterval)
-				: colour(frame, width, height, dc, ac, steps, restartInterval);
-	}
-
-	private Eighth grey(int width, int height, Huffman dc, Huffman ac, int step, int restartInterval) {
-		byte[] bgr = new byte[width * height * 3];
-		byte[] entropy = this.entropy;
-		int bitPos = 0;
-		int predictor = 0;
-		int blocks = width * height;
-		for (int block = 0; block < blocks; block++) {
-			if (restartInterval > 0 && block > 0 && block % restartInterval == 0) {
-				if ((bitPos = restart(bitPos)) < 0) {
-					return null;
-				}
-				predictor = 0;
-			}
-			long read = block(entropy, dc, ac, bitPos);
-			if ((bitPos = (int) read) < 0) {
-				return null;
-			}
-			if (bitPos > this.overrun) {
-				return null;
-			}
-			predictor += (int) (read >> 32);
-			byte value = (byte) pixel(predictor, step);
-			int at = block * 3;
-			bgr[at] = value;
-			bgr[at + 1] = value;
-			bgr[at + 2] = value;
-		}
-		return finished(bitPos) ? new Eighth(width, height, bgr) : null;
+		return blocks(frame, width, height, dc, ac, steps, restartInterval);
 	}
 
 	/**
 	 * One pixel per luma block; each chroma block's mean is repeated over the pixels it covers, as libjpeg does
 	 * at 1/8 for 4:2:2 and 4:4:0 sampling. (For 4:2:0 libjpeg makes 2×2 chroma pixels of each block from its
 	 * lowest AC coefficients; decoding those made this decoder markedly slower when tried, for a difference in
-	 * the thumbnails too small to see.)
+	 * the thumbnails too small to see.) A grey picture gets neutral chroma.
 	 */
-	private Eighth colour(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[] steps,
+	private Eighth blocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[] steps,
 			int restartInterval) {
-		int h = frame.h[0];
-		int v = frame.v[0];
+		boolean colour = frame.components() == 3;
+		// A grey scan is not interleaved: one block per MCU, whatever the sampling factors say.
+		int h = colour ? frame.h[0] : 1;
+		int v = colour ? frame.v[0] : 1;
 		int mcusAcross = (frame.width + 8 * h - 1) / (8 * h);
 		int mcusDown = (frame.height + 8 * v - 1) / (8 * v);
 		int lumaStride = mcusAcross * h;
 		byte[] luma = new byte[lumaStride * mcusDown * v];
 		byte[] cb = new byte[mcusAcross * mcusDown];
 		byte[] cr = new byte[cb.length];
+		if (!colour) {
+			Arrays.fill(cb, (byte) 128);
+			Arrays.fill(cr, (byte) 128);
+		}
 		byte[] entropy = this.entropy;
+		// This far past the data it ended long ago (a damaged file, or a header claiming far more blocks than
+		// there are): stop rather than decode zeros and stale buffer bytes for every block still to come.
+		int overrun = this.entropyLength * 8 + 64;
 		int bitPos = 0;
 		int predY = 0;
 		int predCb = 0;
@@ -326,19 +298,21 @@ final class DcJpegDecoder {
 						luma[row + bx] = (byte) pixel(predY, steps[0]);
 					}
 				}
-				long read = block(entropy, dc[1], ac[1], bitPos);
-				if ((bitPos = (int) read) < 0) {
-					return null;
+				if (colour) {
+					long read = block(entropy, dc[1], ac[1], bitPos);
+					if ((bitPos = (int) read) < 0) {
+						return null;
+					}
+					predCb += (int) (read >> 32);
+					cb[mcu] = (byte) pixel(predCb, steps[1]);
+					read = block(entropy, dc[2], ac[2], bitPos);
+					if ((bitPos = (int) read) < 0) {
+						return null;
+					}
+					predCr += (int) (read >> 32);
+					cr[mcu] = (byte) pixel(predCr, steps[2]);
 				}
-				predCb += (int) (read >> 32);
-				cb[mcu] = (byte) pixel(predCb, steps[1]);
-				read = block(entropy, dc[2], ac[2], bitPos);
-				if ((bitPos = (int) read) < 0) {
-					return null;
-				}
-				predCr += (int) (read >> 32);
-				cr[mcu] = (byte) pixel(predCr, steps[2]);
-				if (bitPos > this.overrun) {
+				if (bitPos > overrun) {
 					return null;
 				}
 			}
@@ -472,7 +446,6 @@ final class DcJpegDecoder {
 		Arrays.fill(out, n, n + 8, (byte) 0);
 		this.entropy = out;
 		this.entropyLength = n;
-		this.overrun = n * 8 + 64;
 	}
 
 	/** The index of the first 0xFF at or after {@code from}, or {@code to}; eight bytes at a time. */
