@@ -21,12 +21,10 @@ import org.opencv.imgproc.Imgproc;
  * few hundred thousand pixels; OpenCV crops, resizes and encodes. The decode scale is the smallest reduction
  * that still leaves the largest thumbnail size on the crop's side. At 1/8, where phone photos land,
  * {@link DcJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need); otherwise
- * libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling), and decodes PNG and WebP. Orientation and
- * crop follow the same rules as {@link JavaRenderer} (EXIF read by the same code, the same square in stored
- * coordinates).
+ * libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling), and decodes PNG and WebP. Orientation, crop
+ * square and scale come from {@link Photo}, as on the Java path.
  *
  * <p>Every {@link Mat} is released in a {@code finally}: native memory never waits for the garbage collector.
- * Each worker thread reads files into its own buffer ({@link FileBytes}), reused from image to image.
  */
 final class OpenCvRenderer {
 
