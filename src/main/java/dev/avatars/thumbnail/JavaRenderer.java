@@ -26,10 +26,10 @@ import net.coobird.thumbnailator.Thumbnails;
  * The pure-Java path: ImageIO (with TwelveMonkeys' readers) and Thumbnailator. It reads everything the upload
  * accepts, CMYK, 16-bit, palette, transparency and GIF included, so it is also the fallback of the fast path.
  *
- * <p>An ordinary JPEG photo whose crop square is at least eight times the largest size is decoded at 1/8 by
- * {@link DcJpegDecoder}, as on the fast path. Otherwise ImageIO decodes only the crop square, subsampled so
- * that it stays at least twice the largest size: a 24-megapixel photo becomes a few hundred thousand pixels in
- * memory either way.
+ * <p>An ordinary JPEG photo whose crop square is at least four times the largest size is decoded at 1/8 or 1/4
+ * (the decode-scale rule of {@link Photo#reduction}) by {@link ReducedJpegDecoder}, at 1/8 as on the fast path.
+ * Otherwise ImageIO decodes only the crop square, subsampled so that it stays at least twice the largest size:
+ * a 24-megapixel photo becomes a few hundred thousand pixels in memory either way.
  */
 final class JavaRenderer {
 
@@ -50,7 +50,7 @@ final class JavaRenderer {
 
 	/** @param photo the file read as an ordinary photo, or {@code null} when it is not one */
 	List<Thumbnail> render(Path original, Crop crop, Photo photo) throws IOException, UndecodableImageException {
-		BufferedImage square = (photo != null) ? eighthSquare(photo) : null;
+		BufferedImage square = (photo != null) ? reducedSquare(photo) : null;
 		if (square == null) {
 			square = decodeUprightSquare(original, crop);
 		}
@@ -63,13 +63,16 @@ final class JavaRenderer {
 		return thumbnails;
 	}
 
-	/** The upright square decoded at 1/8 by {@link DcJpegDecoder} when that is the photo's scale; else null. */
-	private BufferedImage eighthSquare(Photo photo) {
-		DcJpegDecoder.Eighth eighth = photo.eighth(largestSize());
-		if (eighth == null) {
+	/**
+	 * The upright square decoded by {@link ReducedJpegDecoder} when the photo's scale is 1/8 or 1/4 and the decoder
+	 * reads it; else null.
+	 */
+	private BufferedImage reducedSquare(Photo photo) {
+		ReducedJpegDecoder.Reduced reduced = photo.decoded(largestSize());
+		if (reduced == null) {
 			return null;
 		}
-		return photo.orientation().apply(eighth.region(photo.storedIn(eighth.width(), eighth.height())));
+		return photo.orientation().apply(reduced.region(photo.storedIn(reduced.width(), reduced.height())));
 	}
 
 	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {

@@ -44,9 +44,14 @@ record Photo(FileBytes file, NativeSource source, Orientation orientation, Recta
 		return 1;
 	}
 
-	/** The photo at 1/8 by {@link DcJpegDecoder} when that is its scale and the decoder reads it; else null. */
-	DcJpegDecoder.Eighth eighth(int largest) {
-		return (reduction(largest) == 8) ? DcJpegDecoder.decode(this.file.bytes(), this.file.length()) : null;
+	/**
+	 * The photo decoded by {@link ReducedJpegDecoder} when its scale is 1/8 or 1/4 and the decoder reads it; else
+	 * null.
+	 */
+	ReducedJpegDecoder.Reduced decoded(int largest) {
+		int reduction = reduction(largest);
+		return (reduction == 8 || reduction == 4)
+				? ReducedJpegDecoder.decode(this.file.bytes(), this.file.length(), reduction) : null;
 	}
 
 	/** The stored square in the photo decoded to {@code cols} × {@code rows} pixels, kept square and inside. */

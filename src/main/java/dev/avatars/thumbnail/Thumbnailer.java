@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>Two paths give the same geometry: OpenCV for ordinary photos ({@link OpenCvRenderer}), and ImageIO with
  * Thumbnailator for everything else and wherever the native library cannot be loaded ({@link JavaRenderer}).
- * Both decode ordinary JPEG photos at 1/8 with {@link DcJpegDecoder} where that size is enough.
+ * Both decode ordinary JPEG photos at 1/8 with {@link ReducedJpegDecoder} where that size is enough; the Java
+ * path also at 1/4.
  */
 public final class Thumbnailer {
 

@@ -9,21 +9,25 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Decodes a sequential Huffman JPEG at one eighth of its size from the DC coefficients alone, in plain Java.
+ * Decodes a sequential Huffman JPEG at one eighth or one quarter of its size, in plain Java.
  *
  * <p>At 1/8 each 8×8 block becomes one pixel, the block's mean: libjpeg's own 1/8 scaling computes exactly this
  * from the DC coefficient. The rest of a block still has to be read past, and that is where decoders spend their
  * time (libjpeg-turbo's {@code decode_mcu} was two thirds of the fast path): they decode every coefficient's
- * value and store it. This decoder needs only the lengths, so it skips several coefficients per table lookup.
- * The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma (see
- * {@link #blocks}).
+ * value and store it. At 1/8 this decoder needs only the lengths, so it skips several coefficients per table
+ * lookup. The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma
+ * (see {@link #blocks}).
+ *
+ * <p>At 1/4 every value is needed (see {@link #quarterBlocks}); there it is no faster than libjpeg-turbo, but it
+ * spares the pure-Java path ImageIO's decoding of every pixel. Its pixels are within a few levels of libjpeg's.
  *
  * <p>It takes 8-bit baseline and extended JPEGs with one component (grey) or three (YCbCr, the chroma sampled
- * 1×1 and the luma up to 2×2), in one interleaved scan, with or without restart markers. Anything else, and
- * any damage it notices (a bad code, data that ends early, a missing restart marker), gives {@code null}: the
- * caller then leaves the file to a full decoder, which reads it or says why it cannot.
+ * 1×1 and the luma up to 2×2; at 1/4 the luma 1×1 or 2×2), in one interleaved scan, with or without restart
+ * markers. Anything else, and any damage it notices (a bad code, data that ends early, a missing restart
+ * marker), gives {@code null}: the caller then leaves the file to a full decoder, which reads it or says why it
+ * cannot.
  */
-final class DcJpegDecoder {
+final class ReducedJpegDecoder {
 
 	/** Bits looked at per AC table lookup: several short codes with their value bits fit in 12. */
 	private static final int SKIP_BITS = 12;
@@ -32,13 +36,13 @@ final class DcJpegDecoder {
 	private static final int LOOKUP_BITS = 9;
 
 	/**
-	 * Beyond this many pixels at 1/8 (a 256-megapixel original; its planes take about 24 MB) the file is left to
-	 * ImageIO, which decodes only the crop square, subsampled.
+	 * Beyond this many output pixels (a 256-megapixel original at 1/8; the planes take about 24 MB) the file is
+	 * left to ImageIO, which decodes only the crop square, subsampled.
 	 */
 	private static final int MAX_OUTPUT_PIXELS = 4_000_000;
 
-	/** The picture at 1/8, BGR bytes row by row (OpenCV's order). */
-	record Eighth(int width, int height, byte[] bgr) {
+	/** The picture reduced, BGR bytes row by row (OpenCV's order). */
+	record Reduced(int width, int height, byte[] bgr) {
 
 		/** A part of the picture as an image for Java 2D. */
 		BufferedImage region(Rectangle region) {
@@ -62,9 +66,25 @@ final class DcJpegDecoder {
 	/** Each thread's copy of the entropy-coded data without its stuffed bytes, reused from file to file. */
 	private static final ThreadLocal<byte[]> UNSTUFFED = ThreadLocal.withInitial(() -> new byte[0]);
 
+	/** The natural (row by row) index of each coefficient in the order a block stores them. */
+	private static final int[] ZIGZAG = { 0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40,
+			48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+			58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63 };
+
+	/** {@link #basis} weights for 2 and 4 outputs per side. */
+	private static final float[] AVERAGES_2 = averages(2);
+
+	private static final float[] AVERAGES_4 = averages(4);
+
 	private final byte[] data;
 
 	private final int end;
+
+	/** 8 or 4: the output is 1/8 or 1/4 of the picture's size. */
+	private final int reduction;
+
+	/** One block's pixels at 1/4, as they add up while its coefficients are read. */
+	private final float[] sums = new float[16];
 
 	private int pos;
 
@@ -80,15 +100,23 @@ final class DcJpegDecoder {
 
 	private int nextRestart;
 
-	private DcJpegDecoder(byte[] data, int length) {
+	private ReducedJpegDecoder(byte[] data, int length, int reduction) {
 		this.data = data;
 		this.end = length;
+		this.reduction = reduction;
 	}
 
-	/** @return the picture at 1/8 (sizes rounded up), or {@code null} when the file is not one this reads */
-	static Eighth decode(byte[] data, int length) {
+	/**
+	 * @param reduction 8 or 4
+	 * @return the picture at 1/{@code reduction} (sizes rounded up), or {@code null} when the file is not one
+	 * this reads
+	 */
+	static Reduced decode(byte[] data, int length, int reduction) {
+		if (reduction != 8 && reduction != 4) {
+			throw new IllegalArgumentException("Reduction " + reduction);
+		}
 		try {
-			return new DcJpegDecoder(data, length).decode();
+			return new ReducedJpegDecoder(data, length, reduction).decode();
 		}
 		catch (IndexOutOfBoundsException ex) {
 			// A header pointing past the end: damaged or hostile, either way for the full decoder to judge.
@@ -96,11 +124,11 @@ final class DcJpegDecoder {
 		}
 	}
 
-	private Eighth decode() {
+	private Reduced decode() {
 		if (this.end < 4 || u8(0) != 0xFF || u8(1) != 0xD8) {
 			return null;
 		}
-		int[] quant = new int[4];
+		int[][] quant = new int[4][];
 		Huffman[] dcTables = new Huffman[4];
 		Huffman[] acTables = new Huffman[4];
 		Frame frame = null;
@@ -164,7 +192,8 @@ final class DcJpegDecoder {
 		}
 	}
 
-	private boolean readQuantTables(int from, int to, int[] quant) {
+	/** Reads each table into natural (row by row) order; the file stores them in zigzag order. */
+	private boolean readQuantTables(int from, int to, int[][] quant) {
 		int p = from;
 		while (p < to) {
 			int precision = u8(p) >> 4;
@@ -172,8 +201,11 @@ final class DcJpegDecoder {
 			if (id > 3 || precision > 1) {
 				return false;
 			}
-			// Only the first value, the DC step (zigzag and natural order agree on it), is needed.
-			quant[id] = (precision == 0) ? u8(p + 1) : u16(p + 1);
+			int[] table = new int[64];
+			for (int i = 0; i < 64; i++) {
+				table[ZIGZAG[i]] = (precision == 0) ? u8(p + 1 + i) : u16(p + 1 + 2 * i);
+			}
+			quant[id] = table;
 			p += 1 + 64 * (precision + 1);
 		}
 		return p == to;
@@ -208,7 +240,7 @@ final class DcJpegDecoder {
 		return p == to;
 	}
 
-	private Eighth scan(Frame frame, int segment, int[] quant, Huffman[] dcTables, Huffman[] acTables,
+	private Reduced scan(Frame frame, int segment, int[][] quant, Huffman[] dcTables, Huffman[] acTables,
 			int restartInterval) {
 		int count = u8(segment);
 		if (count != frame.components()) {
@@ -216,7 +248,7 @@ final class DcJpegDecoder {
 		}
 		Huffman[] dc = new Huffman[count];
 		Huffman[] ac = new Huffman[count];
-		int[] steps = new int[count];
+		int[][] quantTables = new int[count][];
 		for (int i = 0; i < count; i++) {
 			// Components in frame order, as every encoder writes them; anything else goes to the full decoder.
 			if (u8(segment + 1 + 2 * i) != frame.ids[i]) {
@@ -228,8 +260,8 @@ final class DcJpegDecoder {
 			}
 			dc[i] = dcTables[tables >> 4];
 			ac[i] = acTables[tables & 15];
-			steps[i] = quant[frame.quantTables[i]];
-			if (dc[i] == null || ac[i] == null || steps[i] == 0) {
+			quantTables[i] = quant[frame.quantTables[i]];
+			if (dc[i] == null || ac[i] == null || quantTables[i] == null || quantTables[i][0] == 0) {
 				return null;
 			}
 		}
@@ -237,12 +269,23 @@ final class DcJpegDecoder {
 		if (u8(spectrum) != 0 || u8(spectrum + 1) != 63 || u8(spectrum + 2) != 0) {
 			return null;
 		}
-		int width = (frame.width + 7) / 8;
-		int height = (frame.height + 7) / 8;
+		int width = (frame.width + this.reduction - 1) / this.reduction;
+		int height = (frame.height + this.reduction - 1) / this.reduction;
 		if ((long) width * height > MAX_OUTPUT_PIXELS) {
 			return null;
 		}
+		if (this.reduction == 4 && frame.components() == 3 && frame.h[0] != frame.v[0]) {
+			// 4:2:2 and 4:4:0 would need libjpeg's upsampling at 1/4; they go to the full decoder.
+			return null;
+		}
 		unstuff(restartInterval > 0);
+		if (this.reduction == 4) {
+			return quarterBlocks(frame, width, height, dc, ac, quantTables, restartInterval);
+		}
+		int[] steps = new int[count];
+		for (int i = 0; i < count; i++) {
+			steps[i] = quantTables[i][0];
+		}
 		return blocks(frame, width, height, dc, ac, steps, restartInterval);
 	}
 
@@ -252,7 +295,7 @@ final class DcJpegDecoder {
 	 * lowest AC coefficients; decoding those made this decoder markedly slower when tried, for a difference in
 	 * the thumbnails too small to see.) A grey picture gets neutral chroma.
 	 */
-	private Eighth blocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[] steps,
+	private Reduced blocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[] steps,
 			int restartInterval) {
 		boolean colour = frame.components() == 3;
 		// A grey scan is not interleaved: one block per MCU, whatever the sampling factors say.
@@ -320,7 +363,189 @@ final class DcJpegDecoder {
 		if (!finished(bitPos)) {
 			return null;
 		}
-		return new Eighth(width, height, YCbCr.toBgr(luma, lumaStride, cb, cr, mcusAcross, h, v, width, height));
+		return new Reduced(width, height, YCbCr.toBgr(luma, lumaStride, cb, cr, mcusAcross, h, v, width, height));
+	}
+
+	/**
+	 * At 1/4 each luma block becomes 2×2 pixels, the means of its quarters, and each chroma block as many pixels as
+	 * the luma it covers (2×2, or 4×4 for 4:2:0), as libjpeg scales them; the chroma then needs no upsampling.
+	 * Every coefficient's value is read here, not skipped, and added to the pixels it contributes to.
+	 */
+	private Reduced quarterBlocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[][] quant,
+			int restartInterval) {
+		boolean colour = frame.components() == 3;
+		int side = colour ? frame.h[0] : 1;
+		int chromaSide = 2 * side;
+		int mcusAcross = (frame.width + 8 * side - 1) / (8 * side);
+		int mcusDown = (frame.height + 8 * side - 1) / (8 * side);
+		int stride = mcusAcross * chromaSide;
+		byte[] luma = new byte[stride * mcusDown * chromaSide];
+		byte[] cb = new byte[luma.length];
+		byte[] cr = new byte[luma.length];
+		if (!colour) {
+			Arrays.fill(cb, (byte) 128);
+			Arrays.fill(cr, (byte) 128);
+		}
+		float[] lumaBasis = basis(quant[0], 2);
+		float[] cbBasis = colour ? basis(quant[1], chromaSide) : null;
+		float[] crBasis = colour ? basis(quant[2], chromaSide) : null;
+		byte[] entropy = this.entropy;
+		int overrun = this.entropyLength * 8 + 64;
+		int bitPos = 0;
+		int predY = 0;
+		int predCb = 0;
+		int predCr = 0;
+		int mcu = 0;
+		for (int my = 0; my < mcusDown; my++) {
+			for (int mx = 0; mx < mcusAcross; mx++, mcu++) {
+				if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0) {
+					if ((bitPos = restart(bitPos)) < 0) {
+						return null;
+					}
+					predY = 0;
+					predCb = 0;
+					predCr = 0;
+				}
+				for (int by = 0; by < side; by++) {
+					for (int bx = 0; bx < side; bx++) {
+						long read = quarterBlock(entropy, dc[0], ac[0], bitPos, lumaBasis, 2);
+						if ((bitPos = (int) read) < 0) {
+							return null;
+						}
+						predY += (int) (read >> 32);
+						store(predY, lumaBasis, 2, luma, (my * side + by) * 2 * stride + (mx * side + bx) * 2, stride);
+					}
+				}
+				if (colour) {
+					int at = my * chromaSide * stride + mx * chromaSide;
+					long read = quarterBlock(entropy, dc[1], ac[1], bitPos, cbBasis, chromaSide);
+					if ((bitPos = (int) read) < 0) {
+						return null;
+					}
+					predCb += (int) (read >> 32);
+					store(predCb, cbBasis, chromaSide, cb, at, stride);
+					read = quarterBlock(entropy, dc[2], ac[2], bitPos, crBasis, chromaSide);
+					if ((bitPos = (int) read) < 0) {
+						return null;
+					}
+					predCr += (int) (read >> 32);
+					store(predCr, crBasis, chromaSide, cr, at, stride);
+				}
+				if (bitPos > overrun) {
+					return null;
+				}
+			}
+		}
+		if (!finished(bitPos)) {
+			return null;
+		}
+		return new Reduced(width, height, YCbCr.toBgr(luma, stride, cb, cr, stride, 1, 1, width, height));
+	}
+
+	/**
+	 * Reads one block at {@code bitPos}: its DC difference, and its AC coefficients into {@link #sums}, each
+	 * value times its column of {@code basis}.
+	 *
+	 * @return the DC difference {@code << 32 |} the bit position after the block; -1 in the low half when the
+	 * data is damaged
+	 */
+	private long quarterBlock(byte[] entropy, Huffman dc, Huffman ac, int bitPos, float[] basis, int n) {
+		float[] sums = this.sums;
+		int pixels = n * n;
+		Arrays.fill(sums, 0, pixels, 0f);
+		long window = window(entropy, bitPos);
+		int code = dc.decode(window);
+		int size = code & 0xFF;
+		if (code == 0 || size > 11) {
+			return -1;
+		}
+		int diff = (size > 0) ? extend((int) (window << (code >>> 8) >>> (64 - size)), size) : 0;
+		int position = bitPos + (code >>> 8) + size;
+		for (int k = 1; k < 64;) {
+			window = window(entropy, position);
+			code = ac.decode(window);
+			if (code == 0) {
+				return -1;
+			}
+			int length = code >>> 8;
+			int run = (code >>> 4) & 15;
+			size = code & 15;
+			position += length + size;
+			if (size == 0) {
+				if (run != 15) {
+					break;
+				}
+				k += 16;
+				continue;
+			}
+			k += run;
+			if (k > 63) {
+				return -1;
+			}
+			float value = extend((int) (window << length >>> (64 - size)), size);
+			int column = ZIGZAG[k++] * pixels;
+			for (int i = 0; i < pixels; i++) {
+				sums[i] += value * basis[column + i];
+			}
+		}
+		return (long) diff << 32 | position;
+	}
+
+	/** A coefficient's value from its {@code size} bits: the low half of the range stands for negatives. */
+	private static int extend(int raw, int size) {
+		return (raw < (1 << (size - 1))) ? raw - (1 << size) + 1 : raw;
+	}
+
+	/** Writes the block's {@code n}×{@code n} pixels: its DC part, the AC {@link #sums}, level-shifted, rounded. */
+	private void store(int dc, float[] basis, int n, byte[] out, int offset, int stride) {
+		float mean = dc * basis[0] + 128.5f;
+		float[] sums = this.sums;
+		for (int y = 0; y < n; y++) {
+			for (int x = 0; x < n; x++) {
+				int value = (int) (mean + sums[y * n + x]);
+				out[offset + y * stride + x] = (byte) ((value < 0) ? 0 : Math.min(value, 255));
+			}
+		}
+	}
+
+	/**
+	 * What a coefficient of value 1 adds to each of the {@code n}×{@code n} means a block is reduced to, per
+	 * coefficient (natural order) and then pixel: the inverse DCT averaged over each pixel's square, which is
+	 * what libjpeg's reduced inverse DCTs compute (here in floating point, so a pixel may round the other way).
+	 */
+	private static float[] basis(int[] quant, int n) {
+		float[] weights = (n == 2) ? AVERAGES_2 : AVERAGES_4;
+		float[] basis = new float[64 * n * n];
+		for (int k = 0; k < 8; k++) {
+			for (int l = 0; l < 8; l++) {
+				for (int y = 0; y < n; y++) {
+					for (int x = 0; x < n; x++) {
+						basis[((k * 8 + l) * n + y) * n + x] = weights[y * 8 + k] * weights[x * 8 + l] * quant[k * 8 + l];
+					}
+				}
+			}
+		}
+		return basis;
+	}
+
+	/**
+	 * For output {@code i} of {@code n} along one side and frequency {@code k}: the mean, over the {@code 8/n}
+	 * pixels output {@code i} covers, of that frequency's cosine in the one-dimensional inverse DCT.
+	 */
+	private static float[] averages(int n) {
+		float[] weights = new float[n * 8];
+		int span = 8 / n;
+		for (int i = 0; i < n; i++) {
+			for (int k = 0; k < 8; k++) {
+				double scale = (k == 0) ? Math.sqrt(0.5) / 2 : 0.5;
+				double sum = 0;
+				for (int x = i * span; x < (i + 1) * span; x++) {
+					sum += Math.cos((2 * x + 1) * k * Math.PI / 16);
+				}
+				weights[i * 8 + k] = (float) (scale * sum / span);
+			}
+		}
+		return weights;
 	}
 
 	/** The block's mean as libjpeg's 1×1 inverse DCT gives it: DC × step / 8, rounded, plus 128. */
@@ -497,7 +722,7 @@ final class DcJpegDecoder {
 			return this.ids.length;
 		}
 
-		static Frame read(DcJpegDecoder in, int at) {
+		static Frame read(ReducedJpegDecoder in, int at) {
 			if (in.u8(at) != 8) {
 				return null;
 			}

@@ -8,6 +8,7 @@ import dev.avatars.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -19,10 +20,11 @@ import org.opencv.imgproc.Imgproc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The 1/8 decoder against libjpeg-turbo (inside OpenCV) on the same files, which OpenCV also writes: every chroma
- * sampling it reads, grey, restart markers, and sizes that are not whole blocks. And what it must leave alone.
+ * The decoder at 1/8 and 1/4 against libjpeg-turbo (inside OpenCV) on the same files, which OpenCV also writes:
+ * every chroma sampling it reads, grey, restart markers, and sizes that are not whole blocks. And what it must
+ * leave alone.
  */
-class DcJpegDecoderTests {
+class ReducedJpegDecoderTests {
 
 	private static final int WIDTH = 1001;
 
@@ -39,7 +41,7 @@ class DcJpegDecoderTests {
 	void greyIsExactlyWhatLibjpegGivesAtOneEighth() {
 		byte[] jpeg = encode(photo(CvType.CV_8UC1), SAMPLING_420, 0);
 
-		DcJpegDecoder.Eighth ours = DcJpegDecoder.decode(jpeg, jpeg.length);
+		ReducedJpegDecoder.Reduced ours = ReducedJpegDecoder.decode(jpeg, jpeg.length, 8);
 
 		Mat theirs = Imgcodecs.imdecode(new MatOfByte(jpeg), Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8);
 		assertThat(ours.width()).isEqualTo(theirs.cols()).isEqualTo(126);
@@ -59,7 +61,45 @@ class DcJpegDecoderTests {
 	void colourIsExactlyWhatLibjpegGivesAtOneEighth(int sampling) {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), sampling, 0);
 
-		assertThat(DcJpegDecoder.decode(jpeg, jpeg.length).bgr()).isEqualTo(libjpegEighth(jpeg));
+		assertThat(ReducedJpegDecoder.decode(jpeg, jpeg.length, 8).bgr())
+			.isEqualTo(libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_8));
+	}
+
+	/**
+	 * At 1/4 libjpeg computes each pixel with integer arithmetic of its own, this decoder in floating point: a
+	 * value may round the other way, and the colour conversion can widen that to a few levels.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { -1, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, SAMPLING_420 })
+	void atOneQuarterEveryPixelIsWithinAFewLevelsOfLibjpegs(int sampling) {
+		boolean grey = sampling < 0;
+		byte[] jpeg = encode(photo(grey ? CvType.CV_8UC1 : CvType.CV_8UC3), grey ? SAMPLING_420 : sampling, 0);
+
+		ReducedJpegDecoder.Reduced ours = ReducedJpegDecoder.decode(jpeg, jpeg.length, 4);
+
+		assertThat(ours.width()).isEqualTo(251);
+		assertThat(ours.height()).isEqualTo(190);
+		byte[] theirs = libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_4);
+		assertThat(ours.bgr()).hasSameSizeAs(theirs);
+		int worst = 0;
+		long total = 0;
+		for (int i = 0; i < theirs.length; i++) {
+			int off = Math.abs((ours.bgr()[i] & 0xFF) - (theirs[i] & 0xFF));
+			worst = Math.max(worst, off);
+			total += off;
+		}
+		assertThat(worst).as("largest difference").isLessThanOrEqualTo(grey ? 1 : 3);
+		assertThat(total / (double) theirs.length).as("mean difference").isLessThan(0.05);
+	}
+
+	/** At 1/4 libjpeg upsamples 4:2:2 and 4:4:0 chroma with a filter this decoder does not copy. */
+	@ParameterizedTest
+	@ValueSource(ints = { Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_440 })
+	void atOneQuarterHalfSampledChromaIsLeftToTheFullDecoder(int sampling) {
+		byte[] jpeg = encode(photo(CvType.CV_8UC3), sampling, 0);
+
+		assertThat(ReducedJpegDecoder.decode(jpeg, jpeg.length, 8)).isNotNull();
+		assertThat(ReducedJpegDecoder.decode(jpeg, jpeg.length, 4)).isNull();
 	}
 
 	/**
@@ -74,7 +114,7 @@ class DcJpegDecoderTests {
 		byte[] jpeg = encode(photo, SAMPLING_420, 0);
 		Mat truth = DecoderFidelityBenchmark.thumbnail(Imgcodecs.imdecode(new MatOfByte(jpeg), Imgcodecs.IMREAD_COLOR),
 				64);
-		DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(jpeg, jpeg.length);
+		ReducedJpegDecoder.Reduced eighth = ReducedJpegDecoder.decode(jpeg, jpeg.length, 8);
 		Mat ours = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
 		ours.put(0, 0, eighth.bgr());
 
@@ -86,30 +126,32 @@ class DcJpegDecoderTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(ints = { 1, 7 })
-	void restartMarkersChangeNothing(int interval) {
+	@CsvSource({ "1, 8", "7, 8", "1, 4", "7, 4" })
+	void restartMarkersChangeNothing(int interval, int reduction) {
 		Mat photo = photo(CvType.CV_8UC3);
 		byte[] plain = encode(photo, SAMPLING_420, 0);
 		byte[] restarting = encode(photo, SAMPLING_420, interval);
 		assertThat(restarting).isNotEqualTo(plain);
 
-		assertThat(DcJpegDecoder.decode(restarting, restarting.length).bgr())
-			.isEqualTo(DcJpegDecoder.decode(plain, plain.length).bgr());
+		assertThat(ReducedJpegDecoder.decode(restarting, restarting.length, reduction).bgr())
+			.isEqualTo(ReducedJpegDecoder.decode(plain, plain.length, reduction).bgr());
 	}
 
 	/** Its callers pass a reused buffer whose bytes after the file's length belong to earlier, larger files. */
-	@Test
-	void readsOnlyTheGivenLength() {
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 4 })
+	void readsOnlyTheGivenLength(int reduction) {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 0);
 		int cut = jpeg.length / 2;
-		assertThat(DcJpegDecoder.decode(jpeg, jpeg.length)).isNotNull();
+		assertThat(ReducedJpegDecoder.decode(jpeg, jpeg.length, reduction)).isNotNull();
 
 		// The rest of the picture lies in the buffer, but past the length: the data ended early.
-		assertThat(DcJpegDecoder.decode(jpeg, cut)).isNull();
+		assertThat(ReducedJpegDecoder.decode(jpeg, cut, reduction)).isNull();
 	}
 
-	@Test
-	void leavesFramesItDoesNotRead() {
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 4 })
+	void leavesFramesItDoesNotRead(int reduction) {
 		Mat photo = photo(CvType.CV_8UC3);
 		MatOfByte progressive = new MatOfByte();
 		Imgcodecs.imencode(".jpg", photo, progressive, new MatOfInt(Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1));
@@ -117,24 +159,26 @@ class DcJpegDecoderTests {
 		byte[] cmyk = TestImages.resource("cmyk.jpg");
 		byte[] png = TestImages.png(64, 64);
 
-		assertThat(DcJpegDecoder.decode(progressive.toArray(), (int) progressive.total())).isNull();
-		assertThat(DcJpegDecoder.decode(fourOneOne, fourOneOne.length)).isNull();
-		assertThat(DcJpegDecoder.decode(cmyk, cmyk.length)).isNull();
-		assertThat(DcJpegDecoder.decode(png, png.length)).isNull();
+		assertThat(ReducedJpegDecoder.decode(progressive.toArray(), (int) progressive.total(), reduction)).isNull();
+		assertThat(ReducedJpegDecoder.decode(fourOneOne, fourOneOne.length, reduction)).isNull();
+		assertThat(ReducedJpegDecoder.decode(cmyk, cmyk.length, reduction)).isNull();
+		assertThat(ReducedJpegDecoder.decode(png, png.length, reduction)).isNull();
 	}
 
-	@Test
-	void dataThatEndsEarlyIsLeftToTheFullDecoder() {
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 4 })
+	void dataThatEndsEarlyIsLeftToTheFullDecoder(int reduction) {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 0);
 		byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
 		cut[cut.length - 2] = (byte) 0xFF;
 		cut[cut.length - 1] = (byte) 0xD9;
 
-		assertThat(DcJpegDecoder.decode(cut, cut.length)).isNull();
+		assertThat(ReducedJpegDecoder.decode(cut, cut.length, reduction)).isNull();
 	}
 
-	@Test
-	void aHeaderClaimingMoreRowsThanTheDataHoldsIsLeftToTheFullDecoder() {
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 4 })
+	void aHeaderClaimingMoreRowsThanTheDataHoldsIsLeftToTheFullDecoder(int reduction) {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 0);
 		int frame = 0;
 		while (!(jpeg[frame] == (byte) 0xFF && jpeg[frame + 1] == (byte) 0xC0)) {
@@ -143,23 +187,25 @@ class DcJpegDecoderTests {
 		jpeg[frame + 5] = (byte) (30000 >> 8); // height, after marker, length and precision
 		jpeg[frame + 6] = (byte) (30000 & 0xFF);
 
-		assertThat(DcJpegDecoder.decode(jpeg, jpeg.length)).isNull();
+		assertThat(ReducedJpegDecoder.decode(jpeg, jpeg.length, reduction)).isNull();
 	}
 
-	@Test
-	void aMissingRestartMarkerIsLeftToTheFullDecoder() {
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 4 })
+	void aMissingRestartMarkerIsLeftToTheFullDecoder(int reduction) {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 7);
 		int marker = lastRestartMarker(jpeg);
 		byte[] without = new byte[jpeg.length - 2];
 		System.arraycopy(jpeg, 0, without, 0, marker);
 		System.arraycopy(jpeg, marker + 2, without, marker, jpeg.length - marker - 2);
 
-		assertThat(DcJpegDecoder.decode(without, without.length)).isNull();
+		assertThat(ReducedJpegDecoder.decode(without, without.length, reduction)).isNull();
 	}
 
 	/** Hostile or damaged files: whatever the bytes, a picture of the stated size or null, never an exception. */
-	@Test
-	void damagedBytesGiveAPictureOrNullNeverAnError() {
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 4 })
+	void damagedBytesGiveAPictureOrNullNeverAnError(int reduction) {
 		byte[] jpeg = encode(photo(CvType.CV_8UC3), SAMPLING_420, 3);
 		Random random = new Random(42);
 		int pictures = 0;
@@ -171,12 +217,12 @@ class DcJpegDecoderTests {
 				int at = (attempt % 2 == 0) ? random.nextInt(700) : random.nextInt(damaged.length);
 				damaged[at] = (byte) random.nextInt(256);
 			}
-			DcJpegDecoder.Eighth eighth = DcJpegDecoder.decode(damaged, damaged.length);
-			if (eighth == null) {
+			ReducedJpegDecoder.Reduced picture = ReducedJpegDecoder.decode(damaged, damaged.length, reduction);
+			if (picture == null) {
 				refused++;
 			}
 			else {
-				assertThat(eighth.bgr()).hasSize(eighth.width() * eighth.height() * 3);
+				assertThat(picture.bgr()).hasSize(picture.width() * picture.height() * 3);
 				pictures++;
 			}
 		}
@@ -222,9 +268,8 @@ class DcJpegDecoderTests {
 		return out.toArray();
 	}
 
-	private static byte[] libjpegEighth(byte[] jpeg) {
-		Mat decoded = Imgcodecs.imdecode(new MatOfByte(jpeg),
-				Imgcodecs.IMREAD_REDUCED_COLOR_8 | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+	private static byte[] libjpeg(byte[] jpeg, int reducedColour) {
+		Mat decoded = Imgcodecs.imdecode(new MatOfByte(jpeg), reducedColour | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
 		byte[] bgr = new byte[(int) decoded.total() * 3];
 		decoded.get(0, 0, bgr);
 		return bgr;
