@@ -58,8 +58,11 @@ for round in $(seq "$rounds"); do
 done
 awk -f scripts/bench/ratios.awk "$results" | tee -a "$results"
 
-# How true the 1/8 JPEG decoder is: thumbnails from it and from libjpeg's 1/8 against ones from the whole picture.
+# How true the JPEG decoder is at 1/4 and 1/8: thumbnails from it and from libjpeg at the same scale against
+# ones from the whole picture. Then how fast it decodes against libjpeg, at both scales.
 java -cp "$cp" dev.avatars.thumbnail.DecoderFidelityBenchmark "$corpus" | tee -a "$results"
+java -cp "$cp" dev.avatars.thumbnail.DecoderSpeedBenchmark "$corpus" 02mp 4 | tee -a "$results"
+java -cp "$cp" dev.avatars.thumbnail.DecoderSpeedBenchmark "$corpus" 12mp 8 | tee -a "$results"
 
 # 4. End to end: 2,000 avatars uploaded over HTTP, then one process-avatars run (JVM start included).
 if [[ "$skip" != *" e2e "* ]]; then
