@@ -71,7 +71,9 @@ final class ReducedJpegDecoder {
 			48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
 			58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63 };
 
-	/** {@link #basis} weights for 2 and 4 outputs per side. */
+	/** {@link #basis} weights for 1, 2 and 4 outputs per side. */
+	private static final float[] AVERAGES_1 = averages(1);
+
 	private static final float[] AVERAGES_2 = averages(2);
 
 	private static final float[] AVERAGES_4 = averages(4);
@@ -279,38 +281,44 @@ final class ReducedJpegDecoder {
 			return null;
 		}
 		unstuff(restartInterval > 0);
-		if (this.reduction == 4) {
-			return quarterBlocks(frame, width, height, dc, ac, quantTables, restartInterval);
-		}
-		int[] steps = new int[count];
-		for (int i = 0; i < count; i++) {
-			steps[i] = quantTables[i][0];
-		}
-		return blocks(frame, width, height, dc, ac, steps, restartInterval);
+		return blocks(frame, width, height, dc, ac, quantTables, restartInterval);
 	}
 
 	/**
-	 * One pixel per luma block; each chroma block's mean is repeated over the pixels it covers, as libjpeg does
-	 * at 1/8 for 4:2:2 and 4:4:0 sampling. (For 4:2:0 libjpeg makes 2×2 chroma pixels of each block from its
-	 * lowest AC coefficients; decoding those made this decoder markedly slower when tried, for a difference in
-	 * the thumbnails too small to see.) A grey picture gets neutral chroma.
+	 * At 1/8 one pixel per block, its mean; each chroma block's mean is repeated over the pixels it covers, as
+	 * libjpeg does at 1/8 for 4:2:2 and 4:4:0 sampling. (For 4:2:0 libjpeg makes 2×2 chroma pixels of each block
+	 * from its lowest AC coefficients; decoding those made this decoder markedly slower when tried, for a
+	 * difference in the thumbnails too small to see.)
+	 *
+	 * <p>At 1/4 each luma block becomes 2×2 pixels, the means of its quarters, and each chroma block as many
+	 * pixels as the luma it covers (2×2, or 4×4 for 4:2:0), as libjpeg scales them, so the chroma needs no
+	 * upsampling. Every coefficient's value is read, not skipped, and added to the pixels it contributes to.
+	 *
+	 * <p>A grey picture gets neutral chroma.
 	 */
-	private Reduced blocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[] steps,
+	private Reduced blocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[][] quant,
 			int restartInterval) {
 		boolean colour = frame.components() == 3;
 		// A grey scan is not interleaved: one block per MCU, whatever the sampling factors say.
 		int h = colour ? frame.h[0] : 1;
 		int v = colour ? frame.v[0] : 1;
+		int lumaSide = 8 / this.reduction;
+		// At 1/4 the sampling is 1×1 or 2×2 (scan() checks), so a chroma block's pixels are square.
+		int chromaSide = (this.reduction == 8) ? 1 : lumaSide * h;
 		int mcusAcross = (frame.width + 8 * h - 1) / (8 * h);
 		int mcusDown = (frame.height + 8 * v - 1) / (8 * v);
-		int lumaStride = mcusAcross * h;
-		byte[] luma = new byte[lumaStride * mcusDown * v];
-		byte[] cb = new byte[mcusAcross * mcusDown];
+		int lumaStride = mcusAcross * h * lumaSide;
+		byte[] luma = new byte[lumaStride * mcusDown * v * lumaSide];
+		int chromaStride = mcusAcross * chromaSide;
+		byte[] cb = new byte[chromaStride * mcusDown * chromaSide];
 		byte[] cr = new byte[cb.length];
 		if (!colour) {
 			Arrays.fill(cb, (byte) 128);
 			Arrays.fill(cr, (byte) 128);
 		}
+		float[] lumaBasis = basis(quant[0], lumaSide);
+		float[] cbBasis = colour ? basis(quant[1], chromaSide) : null;
+		float[] crBasis = colour ? basis(quant[2], chromaSide) : null;
 		byte[] entropy = this.entropy;
 		// This far past the data it ended long ago (a damaged file, or a header claiming far more blocks than
 		// there are): stop rather than decode zeros and stale buffer bytes for every block still to come.
@@ -331,29 +339,30 @@ final class ReducedJpegDecoder {
 					predCr = 0;
 				}
 				for (int by = 0; by < v; by++) {
-					int row = (my * v + by) * lumaStride + mx * h;
 					for (int bx = 0; bx < h; bx++) {
-						long read = block(entropy, dc[0], ac[0], bitPos);
+						long read = read(entropy, dc[0], ac[0], bitPos, lumaBasis, lumaSide);
 						if ((bitPos = (int) read) < 0) {
 							return null;
 						}
 						predY += (int) (read >> 32);
-						luma[row + bx] = (byte) pixel(predY, steps[0]);
+						store(predY, lumaBasis, lumaSide, luma,
+								(my * v + by) * lumaSide * lumaStride + (mx * h + bx) * lumaSide, lumaStride);
 					}
 				}
 				if (colour) {
-					long read = block(entropy, dc[1], ac[1], bitPos);
+					int at = my * chromaSide * chromaStride + mx * chromaSide;
+					long read = read(entropy, dc[1], ac[1], bitPos, cbBasis, chromaSide);
 					if ((bitPos = (int) read) < 0) {
 						return null;
 					}
 					predCb += (int) (read >> 32);
-					cb[mcu] = (byte) pixel(predCb, steps[1]);
-					read = block(entropy, dc[2], ac[2], bitPos);
+					store(predCb, cbBasis, chromaSide, cb, at, chromaStride);
+					read = read(entropy, dc[2], ac[2], bitPos, crBasis, chromaSide);
 					if ((bitPos = (int) read) < 0) {
 						return null;
 					}
 					predCr += (int) (read >> 32);
-					cr[mcu] = (byte) pixel(predCr, steps[2]);
+					store(predCr, crBasis, chromaSide, cr, at, chromaStride);
 				}
 				if (bitPos > overrun) {
 					return null;
@@ -363,83 +372,15 @@ final class ReducedJpegDecoder {
 		if (!finished(bitPos)) {
 			return null;
 		}
-		return new Reduced(width, height, YCbCr.toBgr(luma, lumaStride, cb, cr, mcusAcross, h, v, width, height));
+		int upsampleAcross = (this.reduction == 8) ? h : 1;
+		int upsampleDown = (this.reduction == 8) ? v : 1;
+		return new Reduced(width, height, YCbCr.toBgr(luma, lumaStride, cb, cr, chromaStride, upsampleAcross,
+				upsampleDown, width, height));
 	}
 
-	/**
-	 * At 1/4 each luma block becomes 2×2 pixels, the means of its quarters, and each chroma block as many pixels as
-	 * the luma it covers (2×2, or 4×4 for 4:2:0), as libjpeg scales them; the chroma then needs no upsampling.
-	 * Every coefficient's value is read here, not skipped, and added to the pixels it contributes to.
-	 */
-	private Reduced quarterBlocks(Frame frame, int width, int height, Huffman[] dc, Huffman[] ac, int[][] quant,
-			int restartInterval) {
-		boolean colour = frame.components() == 3;
-		int side = colour ? frame.h[0] : 1;
-		int chromaSide = 2 * side;
-		int mcusAcross = (frame.width + 8 * side - 1) / (8 * side);
-		int mcusDown = (frame.height + 8 * side - 1) / (8 * side);
-		int stride = mcusAcross * chromaSide;
-		byte[] luma = new byte[stride * mcusDown * chromaSide];
-		byte[] cb = new byte[luma.length];
-		byte[] cr = new byte[luma.length];
-		if (!colour) {
-			Arrays.fill(cb, (byte) 128);
-			Arrays.fill(cr, (byte) 128);
-		}
-		float[] lumaBasis = basis(quant[0], 2);
-		float[] cbBasis = colour ? basis(quant[1], chromaSide) : null;
-		float[] crBasis = colour ? basis(quant[2], chromaSide) : null;
-		byte[] entropy = this.entropy;
-		int overrun = this.entropyLength * 8 + 64;
-		int bitPos = 0;
-		int predY = 0;
-		int predCb = 0;
-		int predCr = 0;
-		int mcu = 0;
-		for (int my = 0; my < mcusDown; my++) {
-			for (int mx = 0; mx < mcusAcross; mx++, mcu++) {
-				if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0) {
-					if ((bitPos = restart(bitPos)) < 0) {
-						return null;
-					}
-					predY = 0;
-					predCb = 0;
-					predCr = 0;
-				}
-				for (int by = 0; by < side; by++) {
-					for (int bx = 0; bx < side; bx++) {
-						long read = quarterBlock(entropy, dc[0], ac[0], bitPos, lumaBasis, 2);
-						if ((bitPos = (int) read) < 0) {
-							return null;
-						}
-						predY += (int) (read >> 32);
-						store(predY, lumaBasis, 2, luma, (my * side + by) * 2 * stride + (mx * side + bx) * 2, stride);
-					}
-				}
-				if (colour) {
-					int at = my * chromaSide * stride + mx * chromaSide;
-					long read = quarterBlock(entropy, dc[1], ac[1], bitPos, cbBasis, chromaSide);
-					if ((bitPos = (int) read) < 0) {
-						return null;
-					}
-					predCb += (int) (read >> 32);
-					store(predCb, cbBasis, chromaSide, cb, at, stride);
-					read = quarterBlock(entropy, dc[2], ac[2], bitPos, crBasis, chromaSide);
-					if ((bitPos = (int) read) < 0) {
-						return null;
-					}
-					predCr += (int) (read >> 32);
-					store(predCr, crBasis, chromaSide, cr, at, stride);
-				}
-				if (bitPos > overrun) {
-					return null;
-				}
-			}
-		}
-		if (!finished(bitPos)) {
-			return null;
-		}
-		return new Reduced(width, height, YCbCr.toBgr(luma, stride, cb, cr, stride, 1, 1, width, height));
+	/** Reads one block: at 1/8 skipping its AC coefficients ({@link #block}), at 1/4 adding them up. */
+	private long read(byte[] entropy, Huffman dc, Huffman ac, int bitPos, float[] basis, int n) {
+		return (this.reduction == 8) ? block(entropy, dc, ac, bitPos) : quarterBlock(entropy, dc, ac, bitPos, basis, n);
 	}
 
 	/**
@@ -499,6 +440,12 @@ final class ReducedJpegDecoder {
 	/** Writes the block's {@code n}×{@code n} pixels: its DC part, the AC {@link #sums}, level-shifted, rounded. */
 	private void store(int dc, float[] basis, int n, byte[] out, int offset, int stride) {
 		float mean = dc * basis[0] + 128.5f;
+		if (n == 1) {
+			// 1/8: the mean is the pixel.
+			int value = (int) mean;
+			out[offset] = (byte) ((value < 0) ? 0 : Math.min(value, 255));
+			return;
+		}
 		float[] sums = this.sums;
 		for (int y = 0; y < n; y++) {
 			for (int x = 0; x < n; x++) {
@@ -514,7 +461,7 @@ final class ReducedJpegDecoder {
 	 * what libjpeg's reduced inverse DCTs compute (here in floating point, so a pixel may round the other way).
 	 */
 	private static float[] basis(int[] quant, int n) {
-		float[] weights = (n == 2) ? AVERAGES_2 : AVERAGES_4;
+		float[] weights = (n == 1) ? AVERAGES_1 : (n == 2) ? AVERAGES_2 : AVERAGES_4;
 		float[] basis = new float[64 * n * n];
 		for (int k = 0; k < 8; k++) {
 			for (int l = 0; l < 8; l++) {
@@ -525,6 +472,9 @@ final class ReducedJpegDecoder {
 				}
 			}
 		}
+		// The DC part exactly step / 8, not left to the rounding of the weights' product: a block's mean then
+		// rounds as libjpeg's does, which is what keeps the 1/8 output libjpeg's to the byte.
+		Arrays.fill(basis, 0, n * n, quant[0] / 8f);
 		return basis;
 	}
 
@@ -546,12 +496,6 @@ final class ReducedJpegDecoder {
 			}
 		}
 		return weights;
-	}
-
-	/** The block's mean as libjpeg's 1×1 inverse DCT gives it: DC × step / 8, rounded, plus 128. */
-	private static int pixel(int dc, int step) {
-		int value = ((dc * step + 4) >> 3) + 128;
-		return (value < 0) ? 0 : Math.min(value, 255);
 	}
 
 	/**
