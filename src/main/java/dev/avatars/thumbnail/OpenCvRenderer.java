@@ -20,10 +20,10 @@ import org.opencv.imgproc.Imgproc;
  * The fast path: a JPEG is decoded at 1/2, 1/4 or 1/8 of its size, so a 12-megapixel photo costs the work of a
  * few hundred thousand pixels; OpenCV crops, resizes and encodes. The decode scale is the smallest reduction
  * that still leaves the largest thumbnail size on the crop's side. At 1/8, where phone photos land,
- * {@link ReducedJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need); otherwise
- * libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling; at 1/4 faster than the Java decoder), and
- * decodes PNG and WebP. Orientation, crop
- * square and scale come from {@link Photo}, as on the Java path.
+ * {@link ReducedJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need);
+ * otherwise libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling; at 1/4 faster than the Java
+ * decoder), and decodes PNG and WebP. Orientation, crop square and scale come from {@link Photo}, as on the
+ * Java path.
  *
  * <p>Every {@link Mat} is released in a {@code finally}: native memory never waits for the garbage collector.
  */

@@ -18,8 +18,9 @@ import java.util.Arrays;
  * lookup. The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma
  * (see {@link #blocks}).
  *
- * <p>At 1/4 every value is needed (see {@link #quarterBlocks}); there it is no faster than libjpeg-turbo, but it
- * spares the pure-Java path ImageIO's decoding of every pixel. Its pixels are within a few levels of libjpeg's.
+ * <p>At 1/4 every value is needed (see {@link #blocks}); there libjpeg-turbo is faster, so only the pure-Java
+ * path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a few levels of
+ * libjpeg's.
  *
  * <p>It takes 8-bit baseline and extended JPEGs with one component (grey) or three (YCbCr, the chroma sampled
  * 1×1 and the luma up to 2×2; at 1/4 the luma 1×1 or 2×2), in one interleaved scan, with or without restart
