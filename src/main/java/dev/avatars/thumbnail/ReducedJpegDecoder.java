@@ -392,32 +392,33 @@ final class ReducedJpegDecoder {
 	 * data is damaged
 	 */
 	private long quarterBlock(byte[] entropy, Huffman dc, Huffman ac, int bitPos, float[] basis, int n) {
+		long dcRead = dcDifference(entropy, dc, bitPos);
+		if ((int) dcRead < 0) {
+			return -1;
+		}
 		float[] sums = this.sums;
 		int pixels = n * n;
 		Arrays.fill(sums, 0, pixels, 0f);
-		long window = window(entropy, bitPos);
-		int code = dc.decode(window);
-		int size = code & 0xFF;
-		if (code == 0 || size > 11) {
-			return -1;
-		}
-		int diff = (size > 0) ? extend((int) (window << (code >>> 8) >>> (64 - size)), size) : 0;
-		int position = bitPos + (code >>> 8) + size;
+		int position = (int) dcRead;
 		for (int k = 1; k < 64;) {
-			window = window(entropy, position);
-			code = ac.decode(window);
+			long window = window(entropy, position);
+			int code = ac.decode(window);
 			if (code == 0) {
 				return -1;
 			}
 			int length = code >>> 8;
 			int run = (code >>> 4) & 15;
-			size = code & 15;
+			int size = code & 15;
 			position += length + size;
 			if (size == 0) {
 				if (run != 15) {
 					break;
 				}
+				// Sixteen zeros; running past coefficient 63 is damage, as when skipping.
 				k += 16;
+				if (k > 64) {
+					return -1;
+				}
 				continue;
 			}
 			k += run;
@@ -430,7 +431,24 @@ final class ReducedJpegDecoder {
 				sums[i] += value * basis[column + i];
 			}
 		}
-		return (long) diff << 32 | position;
+		return (dcRead & 0xFFFFFFFF00000000L) | position;
+	}
+
+	/**
+	 * Reads a block's DC difference at {@code bitPos}.
+	 *
+	 * @return the difference {@code << 32 |} the bit position after it; -1 in the low half when the code is bad
+	 */
+	private static long dcDifference(byte[] entropy, Huffman dc, int bitPos) {
+		long window = window(entropy, bitPos);
+		int code = dc.decode(window);
+		int size = code & 0xFF;
+		if (code == 0 || size > 11) {
+			return -1;
+		}
+		int length = code >>> 8;
+		int diff = (size > 0) ? extend((int) (window << length >>> (64 - size)), size) : 0;
+		return (long) diff << 32 | (bitPos + length + size);
 	}
 
 	/** A coefficient's value from its {@code size} bits: the low half of the range stands for negatives. */
@@ -506,23 +524,16 @@ final class ReducedJpegDecoder {
 	 * data is damaged
 	 */
 	private static long block(byte[] entropy, Huffman dc, Huffman ac, int bitPos) {
-		long window = window(entropy, bitPos);
-		int code = dc.decode(window);
-		int size = code & 0xFF;
-		if (code == 0 || size > 11) {
+		long dcRead = dcDifference(entropy, dc, bitPos);
+		if ((int) dcRead < 0) {
 			return -1;
 		}
-		int length = code >>> 8;
-		int diff = 0;
-		if (size > 0) {
-			int raw = (int) (window << length >>> (64 - size));
-			diff = (raw < (1 << (size - 1))) ? raw - (1 << size) + 1 : raw;
-		}
-		int position = bitPos + length + size;
+		int diff = (int) (dcRead >> 32);
+		int position = (int) dcRead;
 		int k = 1;
 		int[] skip = ac.skip;
 		while (true) {
-			window = window(entropy, position);
+			long window = window(entropy, position);
 			// Up to four lookups of 12 bits from one 57-bit window: each costs a table load, not a data load.
 			int used = 0;
 			for (int lookup = 0; lookup < 4; lookup++) {
@@ -545,12 +556,12 @@ final class ReducedJpegDecoder {
 			}
 			position += used;
 			if (used == 0) {
-				window = window(entropy, position);
-				code = ac.decode(window);
+				// Nothing was used, so the window still starts at position.
+				int code = ac.decode(window);
 				if (code == 0) {
 					return -1;
 				}
-				size = code & 15;
+				int size = code & 15;
 				int run = (code >>> 4) & 15;
 				position += (code >>> 8) + size;
 				if (size == 0 && run != 15) {
