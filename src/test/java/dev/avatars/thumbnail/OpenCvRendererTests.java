@@ -100,6 +100,24 @@ class OpenCvRendererTests {
 		assertThat(Photo.reduction(cropSide, 256)).isEqualTo(reduction);
 	}
 
+	/** Both paths take our decoder wherever the scale is 1/8 or 1/4 (the fast path only at 1/8), nowhere else. */
+	@ParameterizedTest
+	@CsvSource({ "64, 125, 100", "128, 250, 200", "256, 0, 0" })
+	void ourDecoderServesTheScalesItDecodes(int largest, int width, int height) throws Exception {
+		Path file = Files.write(this.dir.resolve("photo.jpg"), TestImages.jpeg(1000, 800));
+
+		ReducedJpegDecoder.Reduced decoded = Photo.read(file, null).decoded(largest);
+
+		if (width == 0) {
+			assertThat(decoded).as("at 1/2").isNull();
+		}
+		else {
+			assertThat(decoded).as("decoded by ours").isNotNull();
+			assertThat(decoded.width()).isEqualTo(width);
+			assertThat(decoded.height()).isEqualTo(height);
+		}
+	}
+
 	/** What the engine does: the file read as a photo, and the fast path's answer; null when it leaves the file. */
 	private List<Thumbnail> render(Path file, Crop crop) throws Exception {
 		Photo photo = Photo.read(file, crop);
