@@ -324,8 +324,8 @@ final class MultipartUpload {
 	}
 
 	/**
-	 * Reads until the buffer is full or the body ends: the container hands over a few kilobytes per read, and
-	 * writing the file in whole buffers instead costs a fraction of the system calls.
+	 * Reads until the buffer is full or the body ends: Tomcat hands over 8 KB per read, and writing the file in
+	 * whole buffers instead costs a fraction of the system calls.
 	 * @return false when the body ended without a single new byte
 	 */
 	private boolean fillBuffer() {
