@@ -99,6 +99,22 @@ class AvatarWorkQueue {
 			.list();
 	}
 
+	/**
+	 * Ends as FAILED every avatar whose lease ran out after its {@code maxAttempts}-th claim: its runners died or
+	 * hung on it each time (a killed process, a file that takes the JVM down), so claiming it again would only
+	 * repeat that. Served by the index on due_at, as the claim is.
+	 * @return how many avatars it failed
+	 */
+	int abandonExhausted(int maxAttempts) {
+		return this.jdbc.sql("""
+				UPDATE avatars SET status = 'FAILED', error = ?, processed_at = CURRENT_TIMESTAMP, due_at = NULL,
+				       lease_owner = NULL
+				 WHERE due_at BETWEEN ? AND CURRENT_TIMESTAMP AND status = 'PROCESSING' AND attempts >= ?""")
+			.params("gave up after " + maxAttempts + " attempts: each runner stopped before it finished",
+					EPOCH, maxAttempts)
+			.update();
+	}
+
 	/** For the benchmark's query plan. */
 	String claimStatement() {
 		return this.claimSql;

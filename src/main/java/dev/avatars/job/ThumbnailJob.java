@@ -112,6 +112,7 @@ public class ThumbnailJob implements SmartLifecycle {
 				List<Candidate> claimed = List.of();
 				try {
 					if (this.running) {
+						count(tally.failed, "failed", this.queue.abandonExhausted(this.properties.maxAttempts()));
 						claimed = this.queue.claimDue(wanted, owner, this.properties.lease());
 					}
 				}
@@ -162,9 +163,9 @@ public class ThumbnailJob implements SmartLifecycle {
 		try {
 			this.processingTime.record(() -> process(candidate, owner, tally));
 		}
-		catch (RuntimeException ex) {
-			// The outcome could not be recorded (the database went away): the lease runs out and a later run
-			// takes the avatar again.
+		catch (RuntimeException | Error ex) {
+			// The outcome could not be recorded (the database went away, or memory ran out while recording it):
+			// the lease runs out and a later run takes the avatar again. The worker lives on either way.
 			log.error("Could not record the outcome for user {}", candidate.userId(), ex);
 		}
 		finally {
@@ -191,12 +192,15 @@ public class ThumbnailJob implements SmartLifecycle {
 			}
 		}
 		catch (UndecodableImageException ex) {
-			if (this.queue.fail(claimed, owner, ex.getMessage())) {
-				log.info("Avatar of user {} (version {}) failed: {}", userId, version, ex.getMessage());
-				count(tally.failed, "failed");
-			}
+			fail(claimed, owner, tally, ex.getMessage(), null);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (StackOverflowError ex) {
+			// Deterministic: the same file nests as deeply on every try.
+			fail(claimed, owner, tally, "not a decodable image: its data nests too deeply to read", ex);
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			// Errors too (out of memory in a bounded allocation, a native library's): a worker must outlive any
+			// one file. Memory may be free on the next try, so they are retried up to max-attempts.
 			String reason = transientReason(ex);
 			int attempts = claimed.attempts() + 1;
 			if (attempts >= this.properties.maxAttempts()) {
@@ -212,13 +216,24 @@ public class ThumbnailJob implements SmartLifecycle {
 		}
 	}
 
+	private void fail(Candidate claimed, String owner, Tally tally, String reason, Throwable cause) {
+		if (this.queue.fail(claimed, owner, reason)) {
+			log.info("Avatar of user {} (version {}) failed: {}{}", claimed.userId(), claimed.version(), reason,
+					(cause != null) ? " (" + cause.getClass().getSimpleName() + ")" : "");
+			count(tally.failed, "failed");
+		}
+	}
+
 	/** Shown to users: says what went wrong without paths or internals. */
-	private static String transientReason(Exception ex) {
+	private static String transientReason(Throwable ex) {
 		if (ex instanceof java.nio.file.NoSuchFileException) {
 			return "the stored original is missing";
 		}
 		if (ex instanceof IOException) {
 			return "could not read or write its files (" + ex.getClass().getSimpleName() + ")";
+		}
+		if (ex instanceof OutOfMemoryError) {
+			return "ran out of memory while rendering";
 		}
 		return "unexpected error (" + ex.getClass().getSimpleName() + ")";
 	}
@@ -236,8 +251,14 @@ public class ThumbnailJob implements SmartLifecycle {
 	}
 
 	private void count(AtomicInteger counter, String outcome) {
-		counter.incrementAndGet();
-		this.meters.counter("avatars.processed", "outcome", outcome).increment();
+		count(counter, outcome, 1);
+	}
+
+	private void count(AtomicInteger counter, String outcome, int avatars) {
+		if (avatars > 0) {
+			counter.addAndGet(avatars);
+			this.meters.counter("avatars.processed", "outcome", outcome).increment(avatars);
+		}
 	}
 
 	private static final class Tally {
