@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.avatars.durable.DurableCommits;
+
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -16,8 +18,11 @@ public class AvatarService {
 
 	private final AvatarStorage storage;
 
-	AvatarService(AvatarStore store, AvatarStorage storage) {
+	private final DurableCommits durable;
+
+	AvatarService(AvatarStore store, AvatarStorage storage, DurableCommits durable) {
 		this.store = store;
+		this.durable = durable;
 		this.storage = storage;
 	}
 
@@ -36,6 +41,8 @@ public class AvatarService {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
+				// A crash must not bring the user back without their files.
+				AvatarService.this.durable.await();
 				AvatarService.this.storage.deleteAll(userId, originalKey);
 			}
 		});

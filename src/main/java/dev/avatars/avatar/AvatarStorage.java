@@ -8,11 +8,17 @@ import dev.avatars.thumbnail.Thumbnail;
 /** Where avatar files live. Keys are made by the server; a client's file name never reaches the disk. */
 public interface AvatarStorage {
 
-	/** A fresh temporary path beside the originals, so that keeping it is an atomic rename. */
+	/** A fresh temporary path on the originals' file system, so that keeping it is an atomic rename. */
 	Path newIncomingFile() throws IOException;
 
-	/** Atomically moves a received file into place as an original and returns its key. */
+	/**
+	 * Atomically moves a received file into place as an original and returns its key, once the file and its
+	 * name are on disk: a row that names it may commit.
+	 */
 	String keepOriginal(Path incoming, ImageFormat format) throws IOException;
+
+	/** Deletes what uploads cut off by a crashed or killed process left behind. */
+	void sweepAbandonedUploads();
 
 	Path original(String key);
 
@@ -20,6 +26,9 @@ public interface AvatarStorage {
 
 	/** Atomically writes one thumbnail of the given avatar version: readers see the whole file or none. */
 	void writeThumbnail(long userId, long version, Thumbnail thumbnail) throws IOException;
+
+	/** Returns once the thumbnails written for this user are on disk, names included: a row may then say so. */
+	void flushThumbnails(long userId) throws IOException;
 
 	Path thumbnail(long userId, long version, int size, String extension);
 

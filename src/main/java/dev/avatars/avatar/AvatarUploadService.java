@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Crop;
 import dev.avatars.thumbnail.Orientation;
 import dev.avatars.user.UserNotFoundException;
@@ -27,8 +28,11 @@ class AvatarUploadService {
 
 	private final UploadProperties limits;
 
-	AvatarUploadService(AvatarStore store, AvatarStorage storage, UploadProperties limits) {
+	private final DurableCommits durable;
+
+	AvatarUploadService(AvatarStore store, AvatarStorage storage, UploadProperties limits, DurableCommits durable) {
 		this.store = store;
+		this.durable = durable;
 		this.storage = storage;
 		this.limits = limits;
 	}
@@ -73,6 +77,8 @@ class AvatarUploadService {
 				}
 				throw ex;
 			}
+			// The 202 promises the new row survives a crash; the replaced file may go only once it does.
+			this.durable.await();
 			replaced.ifPresent(this.storage::deleteOriginal);
 		}
 		finally {

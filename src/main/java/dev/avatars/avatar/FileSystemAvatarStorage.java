@@ -2,10 +2,16 @@ package dev.avatars.avatar;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +20,10 @@ import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.avatars.durable.GroupSync;
 import dev.avatars.thumbnail.Thumbnail;
 
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +33,16 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Layout under the root: {@code originals/<uuid>.<ext>} (private, never served),
- * {@code thumbnails/<userId>/...}; an upload in progress is a hidden temporary file among the originals, so
- * keeping it is a rename.
+ * {@code thumbnails/<userId>/...}, and {@code incoming/<process>/}, where this process's uploads are received, so
+ * keeping one is a rename.
+ *
+ * <p>Durability: a kept original and a written thumbnail are forced to disk, and so is the folder entry that
+ * names them, before any row can point at them. Folder entries of concurrent uploads share one fsync.
+ *
+ * <p>Each process receives into a folder of its own, locked for the process's life ({@code incoming/<id>.lock}):
+ * a folder whose lock anyone can take belongs to a process that is gone (killed in the middle of uploads), and
+ * its files are deleted at start-up and by every {@link #sweepAbandonedUploads() sweep}, here or on another host
+ * sharing the folder (where the file system honours locks, as local ones and NFSv4 do).
  */
 @Component
 class FileSystemAvatarStorage implements AvatarStorage {
@@ -35,10 +51,12 @@ class FileSystemAvatarStorage implements AvatarStorage {
 
 	private static final String TEMP_SUFFIX = ".tmp";
 
+	private static final String LOCK_SUFFIX = ".lock";
+
 	/** {@code v<version>-<size>.<ext>}: the version in the name keeps a stale result apart from a current one. */
 	private static final Pattern THUMBNAIL_NAME = Pattern.compile("v(\\d+)-\\d+\\.[a-z]+");
 
-	/** Older temp files are left over from a crash; younger ones may belong to an upload in flight. */
+	/** Temporary files of the layout before {@code incoming/}: older ones are left over from a crash. */
 	private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
 
 	private final Path root;
@@ -47,19 +65,39 @@ class FileSystemAvatarStorage implements AvatarStorage {
 
 	private final Path thumbnails;
 
+	private final Path incoming;
+
+	/** This process's folder under {@code incoming/}, and the lock that says it is alive. */
+	private final Path receiving;
+
+	private final FileChannel aliveLock;
+
+	private final GroupSync originalsEntries;
+
 	FileSystemAvatarStorage(StorageProperties properties, @Value("${avatars.home}") Path home) {
 		this.root = home.resolve(properties.root()).toAbsolutePath().normalize();
 		this.originals = this.root.resolve("originals");
 		this.thumbnails = this.root.resolve("thumbnails");
+		this.incoming = this.root.resolve("incoming");
+		String process = UUID.randomUUID().toString();
+		this.receiving = this.incoming.resolve(process);
 		try {
 			Files.createDirectories(this.originals);
 			Files.createDirectories(this.thumbnails);
+			Files.createDirectories(this.receiving);
+			this.aliveLock = FileChannel.open(this.incoming.resolve(process + LOCK_SUFFIX), StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE);
+			if (this.aliveLock.tryLock() == null) {
+				throw new IOException("a fresh lock file is locked by someone else");
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the storage folders under " + this.root, ex);
 		}
+		this.originalsEntries = new GroupSync(() -> forceFolder(this.originals));
 		log.info("Storing avatars under {}", this.root);
 		sweepAbandoned(this.originals);
+		sweepAbandonedUploads();
 	}
 
 	Path root() {
@@ -68,14 +106,60 @@ class FileSystemAvatarStorage implements AvatarStorage {
 
 	@Override
 	public Path newIncomingFile() {
-		return this.originals.resolve("." + UUID.randomUUID() + TEMP_SUFFIX);
+		return this.receiving.resolve(UUID.randomUUID() + TEMP_SUFFIX);
 	}
 
 	@Override
 	public String keepOriginal(Path incomingFile, ImageFormat format) throws IOException {
+		force(incomingFile);
 		String key = UUID.randomUUID() + "." + format.extension();
 		Files.move(incomingFile, this.originals.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+		this.originalsEntries.await();
 		return key;
+	}
+
+	/**
+	 * Deletes the receiving folders of processes that are gone, with whatever uploads they were receiving. A
+	 * live process holds its folder's lock, so its folder is never touched.
+	 */
+	@Override
+	public void sweepAbandonedUploads() {
+		try (DirectoryStream<Path> locks = Files.newDirectoryStream(this.incoming, "*" + LOCK_SUFFIX)) {
+			for (Path lock : locks) {
+				String process = lock.getFileName().toString();
+				Path folder = this.incoming.resolve(process.substring(0, process.length() - LOCK_SUFFIX.length()));
+				if (!folder.equals(this.receiving)) {
+					deleteIfAbandoned(lock, folder);
+				}
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Could not sweep {}: {}", this.incoming, ex.toString());
+		}
+	}
+
+	private static void deleteIfAbandoned(Path lock, Path folder) throws IOException {
+		try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+			if (channel.tryLock() == null) {
+				return; // its process is alive
+			}
+			FileSystemUtils.deleteRecursively(folder);
+			Files.deleteIfExists(lock);
+		}
+		catch (OverlappingFileLockException ex) {
+			// Held in this JVM: another application context of this process (tests run several).
+		}
+		catch (NoSuchFileException ex) {
+			// Another process swept it first.
+		}
+	}
+
+	/** On a clean shutdown the folder goes with its process; uploads have been answered by then. */
+	@PreDestroy
+	void close() throws IOException {
+		FileSystemUtils.deleteRecursively(this.receiving);
+		Files.deleteIfExists(this.incoming.resolve(this.receiving.getFileName() + LOCK_SUFFIX));
+		this.aliveLock.close();
 	}
 
 	@Override
@@ -111,12 +195,23 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		Files.createDirectories(target.getParent());
 		Path temp = target.resolveSibling("." + UUID.randomUUID() + TEMP_SUFFIX);
 		try {
-			Files.write(temp, thumbnail.bytes());
+			try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+				ByteBuffer bytes = ByteBuffer.wrap(thumbnail.bytes());
+				while (bytes.hasRemaining()) {
+					out.write(bytes);
+				}
+				out.force(true);
+			}
 			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
 		finally {
 			Files.deleteIfExists(temp);
 		}
+	}
+
+	@Override
+	public void flushThumbnails(long userId) throws IOException {
+		forceFolder(userThumbnails(userId));
 	}
 
 	@Override
@@ -163,6 +258,22 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		catch (IOException ex) {
 			// A leftover file costs disk space, never correctness: rows point at the files that count.
 			log.warn("Could not delete {}: {}", path, ex.toString());
+		}
+	}
+
+	private static void force(Path file) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+	}
+
+	/** Forces a folder's entries (names just created or renamed into it) to disk. */
+	private static void forceFolder(Path folder) throws IOException {
+		try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (AccessDeniedException ex) {
+			// Windows cannot open a folder as a file; its file systems order these updates themselves.
 		}
 	}
 

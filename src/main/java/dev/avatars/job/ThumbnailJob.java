@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.avatars.avatar.AvatarStorage;
+import dev.avatars.durable.DurableCommits;
 import dev.avatars.job.AvatarWorkQueue.Candidate;
 import dev.avatars.thumbnail.Thumbnail;
 import dev.avatars.thumbnail.Thumbnailer;
@@ -50,6 +51,8 @@ public class ThumbnailJob implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
+	private final DurableCommits durable;
+
 	private final Timer processingTime;
 
 	private final String host = hostName();
@@ -71,8 +74,9 @@ public class ThumbnailJob implements SmartLifecycle {
 	private volatile boolean running;
 
 	ThumbnailJob(AvatarWorkQueue queue, JobRunStore runs, AvatarStorage storage, Thumbnailer thumbnailer,
-			ProcessingProperties properties, MeterRegistry meters) {
+			ProcessingProperties properties, MeterRegistry meters, DurableCommits durable) {
 		this.queue = queue;
+		this.durable = durable;
 		this.runs = runs;
 		this.storage = storage;
 		this.thumbnailer = thumbnailer;
@@ -95,6 +99,7 @@ public class ThumbnailJob implements SmartLifecycle {
 
 	/** Runs until nothing is due, {@code limit} avatars were claimed, or shutdown begins. */
 	public RunReport runOnce(Trigger trigger, int limit) {
+		this.storage.sweepAbandonedUploads();
 		long runId = this.runs.start(trigger, this.host);
 		String owner = this.host + "#" + runId;
 		long started = System.nanoTime();
@@ -183,7 +188,10 @@ public class ThumbnailJob implements SmartLifecycle {
 			for (Thumbnail thumbnail : thumbnails) {
 				this.storage.writeThumbnail(userId, version, thumbnail);
 			}
+			this.storage.flushThumbnails(userId);
 			if (this.queue.complete(claimed, owner, thumbnails.get(0).format().extension())) {
+				// The older version's files go only once no crash can bring back a row that serves them.
+				this.durable.await();
 				this.storage.deleteThumbnailsBefore(userId, version);
 				count(tally.ready, "ready");
 			}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.avatars.ApiTestSupport;
 import dev.avatars.TestImages;
 import dev.avatars.avatar.AvatarStorage;
+import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Thumbnailer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,9 @@ class GracefulShutdownTests extends ApiTestSupport {
 	AvatarStorage storage;
 
 	@Autowired
+	DurableCommits durable;
+
+	@Autowired
 	Thumbnailer realThumbnailer;
 
 	private final CountDownLatch renderStarted = new CountDownLatch(1);
@@ -56,7 +60,7 @@ class GracefulShutdownTests extends ApiTestSupport {
 		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), shutdownTimeout);
 		ThumbnailJob job = new ThumbnailJob(this.queue, this.runs, this.storage, slow, properties,
-				new SimpleMeterRegistry());
+				new SimpleMeterRegistry(), this.durable);
 		job.start();
 		return job;
 	}

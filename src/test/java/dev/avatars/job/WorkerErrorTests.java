@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import dev.avatars.ApiTestSupport;
 import dev.avatars.TestImages;
 import dev.avatars.avatar.AvatarStorage;
+import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Thumbnailer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,9 @@ class WorkerErrorTests extends ApiTestSupport {
 	AvatarStorage storage;
 
 	@Autowired
+	DurableCommits durable;
+
+	@Autowired
 	Thumbnailer realThumbnailer;
 
 	/** Original file name → what rendering it throws. */
@@ -57,7 +61,7 @@ class WorkerErrorTests extends ApiTestSupport {
 		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), Duration.ofSeconds(5));
 		this.job = new ThumbnailJob(this.queue, this.runs, this.storage, thumbnailer, properties,
-				new SimpleMeterRegistry());
+				new SimpleMeterRegistry(), this.durable);
 		this.job.start();
 		return this.job;
 	}
