@@ -84,12 +84,15 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		try {
 			Files.createDirectories(this.originals);
 			Files.createDirectories(this.thumbnails);
-			Files.createDirectories(this.receiving);
-			this.aliveLock = FileChannel.open(this.incoming.resolve(process + LOCK_SUFFIX), StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE);
+			Files.createDirectories(this.incoming);
+			// Locked under a name no sweep looks at, then renamed: a sweep never finds it unlocked.
+			Path lock = this.incoming.resolve(process + TEMP_SUFFIX);
+			this.aliveLock = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 			if (this.aliveLock.tryLock() == null) {
 				throw new IOException("a fresh lock file is locked by someone else");
 			}
+			Files.move(lock, this.incoming.resolve(process + LOCK_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+			Files.createDirectories(this.receiving);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the storage folders under " + this.root, ex);
