@@ -6,8 +6,9 @@
 #   scripts/fuzz-thumbnailer.sh [COUNT] [FIRST]     mutants FIRST .. FIRST+COUNT-1 (default 3000 from 1)
 #   scripts/fuzz-thumbnailer.sh 1 N                 replays mutant N alone
 #
-# Environment: LIMIT seconds per file (10), BUDGET seconds for the whole run (1800; it stops there and reports
-# what it did, 0 for none), HEAP for the child (256m), SKIP_BUILD=1 to use the classes already in target/.
+# Environment: LIMIT seconds of CPU per file (10; ten times as long on the clock also counts as a hang), BUDGET
+# seconds for the whole run (1800; it stops there and reports what it did, 0 for none), HEAP for the child (256m),
+# SKIP_BUILD=1 to use the classes already in target/.
 # The report (counts per seed file and engine, then one FINDING line per finding, with its mutant number and
 # mutation) is printed and kept in target/fuzz/report.txt; the files of findings are in target/fuzz/findings/.
 # docs/FUZZING.md explains the figures.
@@ -25,7 +26,7 @@ rm -rf "$out"
 mkdir -p "$out"
 {
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with uncommitted changes)')"
-  echo "command: scripts/fuzz-thumbnailer.sh $count $first (LIMIT=${LIMIT:-10} BUDGET=${BUDGET:-1800} HEAP=${HEAP:-256m})"
+  echo "command: LIMIT=${LIMIT:-10} BUDGET=${BUDGET:-1800} HEAP=${HEAP:-256m} scripts/fuzz-thumbnailer.sh $count $first"
   echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%dT%H:%MZ)"
 } | tee "$out/report.txt"
 java -Xmx512m -Dfuzz.limit="${LIMIT:-10}" -Dfuzz.budget="${BUDGET:-1800}" -Dfuzz.heap="${HEAP:-256m}" \

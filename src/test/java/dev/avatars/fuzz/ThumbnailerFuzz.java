@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -29,10 +30,11 @@ import dev.avatars.thumbnail.UndecodableImageException;
 
 /**
  * The thumbnailer's fuzz run: seeded mutants of every kind of picture the upload accepts (see {@link Mutator} and
- * {@link FuzzSeeds}), each rendered by both engines in a child JVM with {@code -Xmx256m} and a time limit per
- * file. A mutant may give thumbnails, {@link UndecodableImageException} or {@link IOException}; anything else is a
- * finding: another exception, an {@link Error}, thumbnails that are not pictures of the asked size, no answer
- * within the limit (the child is killed and started again), or a child that dies. Run by
+ * {@link FuzzSeeds}), each rendered by both engines in a child JVM with {@code -Xmx256m} and a limit of CPU time
+ * per file (so that a machine busy with other work does not turn slow files into hangs). A mutant may give
+ * thumbnails, {@link UndecodableImageException} or {@link IOException}; anything else is a finding: another
+ * exception, an {@link Error}, thumbnails that are not pictures of the asked size, no answer within the limit
+ * (the child is killed and started again), or a child that dies. Run by
  * {@code scripts/fuzz-thumbnailer.sh}, never by the test suite ({@link ThumbnailerFuzzTests} is the small one).
  *
  * <pre>
@@ -40,9 +42,9 @@ import dev.avatars.thumbnail.UndecodableImageException;
  * </pre>
  *
  * Renders mutants FIRST to FIRST + COUNT − 1 (default 3000 from 1); {@code COUNT=1 FIRST=n} replays mutant n.
- * System properties: {@code fuzz.limit} seconds per file (10), {@code fuzz.budget} seconds for the whole run, after
- * which it stops and reports what it did (0: none), {@code fuzz.heap} the child's heap (256m), {@code fuzz.out}
- * where findings' files go (target/fuzz).
+ * System properties: {@code fuzz.limit} seconds of CPU per file (10), {@code fuzz.budget} seconds for the whole
+ * run, after which it stops and reports what it did (0: none), {@code fuzz.heap} the child's heap (256m),
+ * {@code fuzz.out} where findings' files go (target/fuzz).
  */
 public final class ThumbnailerFuzz {
 
@@ -175,6 +177,9 @@ public final class ThumbnailerFuzz {
 		private final String heap;
 
 		private final Path out;
+
+		/** How many times the CPU limit may pass on the clock before a child that does not work is a hang. */
+		private static final int WALL_FACTOR = 10;
 
 		private Process child;
 
@@ -312,10 +317,23 @@ public final class ThumbnailerFuzz {
 			}
 			this.requests.write(engine + " " + file.toAbsolutePath() + "\n");
 			this.requests.flush();
-			String answer = this.answers.poll(this.limitSeconds, TimeUnit.SECONDS);
-			if (answer == null) {
-				stopChild();
-				return new Result(Outcome.HANG, "no answer within " + this.limitSeconds + " s");
+			// The limit is CPU time, so a machine busy with other work does not turn slow files into hangs; a
+			// wall-clock limit WALL_FACTOR times as long catches a child that waits instead of working.
+			Duration cpuBefore = cpu(this.child);
+			long started = System.nanoTime();
+			String answer = null;
+			while (answer == null) {
+				answer = this.answers.poll(200, TimeUnit.MILLISECONDS);
+				if (answer == null) {
+					long cpuMillis = cpu(this.child).minus(cpuBefore).toMillis();
+					long wallMillis = (System.nanoTime() - started) / 1_000_000;
+					if (cpuMillis > this.limitSeconds * 1000L || wallMillis > WALL_FACTOR * this.limitSeconds * 1000L) {
+						stopChild();
+						return new Result(Outcome.HANG, String.format(Locale.ROOT,
+								"no answer after %.1f s of CPU (%.1f s wall); limit %d s of CPU", cpuMillis / 1000.0,
+								wallMillis / 1000.0, this.limitSeconds));
+					}
+				}
 			}
 			if (answer.equals("EOF")) {
 				int code = this.child.waitFor();
@@ -331,6 +349,10 @@ public final class ThumbnailerFuzz {
 				stopChild();
 			}
 			return result;
+		}
+
+		private static Duration cpu(Process process) {
+			return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
 		}
 
 		private void startChild() throws Exception {
