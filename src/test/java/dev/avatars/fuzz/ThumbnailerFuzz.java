@@ -42,7 +42,7 @@ import dev.avatars.thumbnail.UndecodableImageException;
  * </pre>
  *
  * Renders mutants FIRST to FIRST + COUNT − 1 (default 3000 from 1); {@code COUNT=1 FIRST=n} replays mutant n.
- * System properties: {@code fuzz.limit} seconds of CPU per file (10), {@code fuzz.budget} seconds for the whole
+ * System properties: {@code fuzz.limit} seconds of CPU per file (5), {@code fuzz.budget} seconds for the whole
  * run, after which it stops and reports what it did (0: none), {@code fuzz.heap} the child's heap (256m),
  * {@code fuzz.out} where findings' files go (target/fuzz).
  */
@@ -81,7 +81,7 @@ public final class ThumbnailerFuzz {
 		}
 		int count = (args.length > 0) ? Integer.parseInt(args[0]) : 3000;
 		long first = (args.length > 1) ? Long.parseLong(args[1]) : 1;
-		new Coordinator(Integer.getInteger("fuzz.limit", 10), Integer.getInteger("fuzz.budget", 0),
+		new Coordinator(Integer.getInteger("fuzz.limit", 5), Integer.getInteger("fuzz.budget", 0),
 				System.getProperty("fuzz.heap", "256m"), Path.of(System.getProperty("fuzz.out", "target/fuzz")))
 			.run(count, first);
 	}
