@@ -208,6 +208,19 @@ public final class HostileImages {
 		return riff(concat(vp8x.array(), vp8lChunk(frameWidth, frameHeight)));
 	}
 
+	/**
+	 * A simple lossy WebP ({@code RIFF WEBP VP8 }) rewrapped as an extended one whose VP8X canvas states
+	 * {@code width}×{@code height}, whatever its frame's size.
+	 */
+	public static byte[] webpCanvasAroundLossyFrame(byte[] simpleLossyWebp, int width, int height) {
+		ByteBuffer vp8x = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+		vp8x.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10).putInt(0);
+		putU24(vp8x, width - 1);
+		putU24(vp8x, height - 1);
+		byte[] frame = Arrays.copyOfRange(simpleLossyWebp, 12, simpleLossyWebp.length);
+		return riff(concat(vp8x.array(), frame));
+	}
+
 	private static byte[] vp8lChunk(int width, int height) {
 		BitWriter bits = new BitWriter();
 		bits.write(0x2F, 8);

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -113,6 +114,14 @@ final class JavaRenderer {
 			}
 			catch (IIOException | RuntimeException ex) {
 				// Decoders report corrupt data with IIOException or, for some inputs, unchecked exceptions.
+				throw new UndecodableImageException("not a decodable " + formatName + ": " + describe(ex), ex);
+			}
+			catch (IOException ex) {
+				// Some say it with a plain IOException (TwelveMonkeys' lossless JPEG decoder: "index=-80 in
+				// getn()"). The file was opened and is still there, so it is the data: retrying cannot help.
+				if (!Files.isReadable(original)) {
+					throw ex;
+				}
 				throw new UndecodableImageException("not a decodable " + formatName + ": " + describe(ex), ex);
 			}
 			finally {
