@@ -42,7 +42,9 @@ class HostileFileTests {
 				bomb("zTXt bomb", () -> HostileImages.pngWithCompressedChunkBomb("zTXt", 64, 64, 256L << 20)),
 				bomb("iTXt bomb", () -> HostileImages.pngWithCompressedChunkBomb("iTXt", 64, 64, 256L << 20)),
 				bomb("iCCP bomb", () -> HostileImages.pngWithCompressedChunkBomb("iCCP", 64, 64, 256L << 20)),
-				hostile("JPEG with a 9.8 MB ICC profile", () -> HostileImages.jpegWithHugeIccProfile(150), null),
+				// TwelveMonkeys gathers the profile whole (31 MB allocated on the Java path when measured): bounded by
+				// the upload's 10 MB, not by the profile's claim.
+				bounded("JPEG with a 9.8 MB ICC profile", () -> HostileImages.jpegWithHugeIccProfile(150), 64L << 20),
 				// Headers that understate: refused before any decoder sees them.
 				hostile("WebP canvas 100×100 around a 12000×12000 frame",
 						() -> HostileImages.webpCanvasAroundLargerFrame(100, 12000, 12000),
@@ -84,8 +86,13 @@ class HostileFileTests {
 
 	/** A 64×64 picture whose metadata inflates to 256 MB: rendered while allocating a few megabytes at most. */
 	private static Arguments bomb(String name, Supplier<byte[]> file) {
+		return bounded(name, file, 16L << 20);
+	}
+
+	/** Rendered while this thread allocates less than {@code maxAllocated} bytes. */
+	private static Arguments bounded(String name, Supplier<byte[]> file, long maxAllocated) {
 		Supplier<byte[]> once = () -> BUILT.computeIfAbsent(name, (key) -> file.get());
-		return Arguments.of(name, once, null, 16L << 20);
+		return Arguments.of(name, once, null, maxAllocated);
 	}
 
 	/** Bytes this thread allocates while {@code action} runs: a bound that holds whatever the heap's size. */
