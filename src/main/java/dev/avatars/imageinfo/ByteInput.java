@@ -37,6 +37,28 @@ final class ByteInput {
 		return this.buffer[this.index++] & 0xFF;
 	}
 
+	/**
+	 * Reads up to and including the next 0xFF byte, scanning the buffer directly: entropy-coded JPEG data is most
+	 * of an upload, and it is passed over at every upload.
+	 * @return false when the data ends first
+	 */
+	boolean skipPastNextFF() throws IOException {
+		while (true) {
+			if (this.index == this.filled && !fill()) {
+				return false;
+			}
+			for (int i = this.index; i < this.filled; i++) {
+				if (this.buffer[i] == (byte) 0xFF) {
+					this.position += i + 1 - this.index;
+					this.index = i + 1;
+					return true;
+				}
+			}
+			this.position += this.filled - this.index;
+			this.index = this.filled;
+		}
+	}
+
 	int u8() throws IOException {
 		int b = read();
 		if (b < 0) {

@@ -163,12 +163,8 @@ final class JpegHeaders {
 	/** Skips entropy-coded data (stuffed FF 00 and restart markers included) to the next real marker. */
 	private int markerAfterEntropyData() throws IOException {
 		while (true) {
-			int b = this.in.read();
-			if (b < 0) {
+			if (!this.in.skipPastNextFF()) {
 				return -1;
-			}
-			if (b != 0xFF) {
-				continue;
 			}
 			int marker = markerAfterFF();
 			if (marker < 0) {
