@@ -221,7 +221,20 @@ public final class HostileImages {
 		return riff(concat(vp8x.array(), frame));
 	}
 
+	/**
+	 * A lossless WebP claiming {@code width}×{@code height} whose green code has two symbols (a bit a pixel) but
+	 * whose data ends after a few bytes: a decoder that treats reading past the end as "no more bits yet" goes on
+	 * for every pixel claimed.
+	 */
+	public static byte[] losslessWebpClaimingMoreThanItHolds(int width, int height) {
+		return riff(vp8lChunk(width, height, true));
+	}
+
 	private static byte[] vp8lChunk(int width, int height) {
+		return vp8lChunk(width, height, false);
+	}
+
+	private static byte[] vp8lChunk(int width, int height, boolean twoGreens) {
 		BitWriter bits = new BitWriter();
 		bits.write(0x2F, 8);
 		bits.write(width - 1, 14);
@@ -233,6 +246,13 @@ public final class HostileImages {
 		bits.write(0, 1); // one prefix code group
 		for (int code = 0; code < 5; code++) {
 			bits.write(1, 1); // simple code
+			if (code == 0 && twoGreens) {
+				bits.write(1, 1); // two symbols
+				bits.write(0, 1); // the first of one bit
+				bits.write(0, 1); // green 0
+				bits.write(1, 8); // green 1
+				continue;
+			}
 			bits.write(0, 1); // one symbol
 			bits.write(0, 1); // of one bit
 			bits.write(0, 1); // symbol 0 (green 0, red 0, ...)

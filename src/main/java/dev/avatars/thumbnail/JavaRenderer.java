@@ -78,10 +78,7 @@ final class JavaRenderer {
 
 	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {
 		Orientation orientation = Orientation.read(original);
-		try (ImageInputStream input = ImageIO.createImageInputStream(original.toFile())) {
-			if (input == null) {
-				throw new IOException("Cannot open " + original.getFileName());
-			}
+		try (ImageInputStream input = new EndBoundedImageInputStream(original.toFile())) {
 			Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
 			if (!readers.hasNext()) {
 				throw new UndecodableImageException("not a decodable image: unknown format");

@@ -67,6 +67,10 @@ class HostileFileTests {
 						"The image is a lossless JPEG of 40.0 megapixels with 1 component(s)"),
 				hostile("8-bit lossless RGB JPEG of 4 MP", () -> HostileImages.losslessJpeg(2000, 2000, 8, 3),
 						"The image is a lossless JPEG of 4 megapixels with 3 component(s)"),
+				// Before the end-bounded stream: 8 s of CPU, then thumbnails from nothing.
+				hostile("38-byte lossless WebP claiming 300×300, data for a few pixels",
+						() -> HostileImages.losslessWebpClaimingMoreThanItHolds(300, 300),
+						"not a decodable WEBP: truncated data"),
 				// Within the limits: decoded.
 				hostile("16-bit lossless JPEG of 4 MP", () -> HostileImages.losslessJpeg(2000, 2000, 16, 1), null),
 				hostile("16-bit PNG of 40 MP", () -> HostileImages.blackPng(6324, 6324, 16), null),
