@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.avatars.durable.DurableCommits;
+import dev.avatars.imageinfo.DecodeLimits;
+import dev.avatars.imageinfo.ImageInfo;
 import dev.avatars.thumbnail.Crop;
 import dev.avatars.thumbnail.Orientation;
 import dev.avatars.user.UserNotFoundException;
@@ -98,8 +100,10 @@ class AvatarUploadService {
 
 	private ImageHeader checkHeader(Path file, ImageFormat format) {
 		ImageHeader header;
+		ImageInfo info;
 		try {
 			header = ImageHeader.read(file, format);
+			info = ImageInfo.read(file);
 		}
 		catch (IOException ex) {
 			throw unprocessable("Unreadable image", "The " + format.name()
@@ -115,6 +119,11 @@ class AvatarUploadService {
 					+ Sizes.megapixels(header.pixels()) + "); the limit is "
 					+ Sizes.megapixels(this.limits.maxPixels()) + ".");
 		}
+		// Every frame the file states, not only the one the decoder reports first; and what cannot be decoded
+		// within bounded memory (the same verdict as the job's, so nothing accepted here fails there for it).
+		DecodeLimits.refusal(info, this.limits.maxPixels()).ifPresent((detail) -> {
+			throw unprocessable("Image too large", detail);
+		});
 		return header;
 	}
 

@@ -5,9 +5,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * @param maxBytes largest accepted file
- * @param maxPixels largest accepted width × height, as the image header states it
+ * @param maxPixels largest accepted width × height, of the picture and of every frame its headers state
  * @param minDimension smallest accepted width and height
  */
 @ConfigurationProperties("avatars.upload")
-record UploadProperties(DataSize maxBytes, long maxPixels, int minDimension) {
+public record UploadProperties(DataSize maxBytes, long maxPixels, int minDimension) {
 }

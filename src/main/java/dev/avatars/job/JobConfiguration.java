@@ -1,6 +1,7 @@
 package dev.avatars.job;
 
 import dev.avatars.avatar.ThumbnailProperties;
+import dev.avatars.avatar.UploadProperties;
 import dev.avatars.thumbnail.Thumbnailer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,10 @@ class JobConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(JobConfiguration.class);
 
 	@Bean
-	Thumbnailer thumbnailer(ThumbnailProperties thumbnails) {
-		Thumbnailer thumbnailer = new Thumbnailer(thumbnails.sizes(), thumbnails.jpegQuality(), thumbnails.engine());
+	Thumbnailer thumbnailer(ThumbnailProperties thumbnails, UploadProperties upload) {
+		// The upload's pixel limit again: the job decodes nothing the upload would refuse now.
+		Thumbnailer thumbnailer = new Thumbnailer(thumbnails.sizes(), thumbnails.jpegQuality(), thumbnails.engine(),
+				upload.maxPixels());
 		logger.info("Thumbnails: {}", thumbnailer.description());
 		return thumbnailer;
 	}

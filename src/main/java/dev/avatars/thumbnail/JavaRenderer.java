@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -77,10 +78,7 @@ final class JavaRenderer {
 
 	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {
 		Orientation orientation = Orientation.read(original);
-		try (ImageInputStream input = ImageIO.createImageInputStream(original.toFile())) {
-			if (input == null) {
-				throw new IOException("Cannot open " + original.getFileName());
-			}
+		try (ImageInputStream input = new EndBoundedImageInputStream(original.toFile())) {
 			Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
 			if (!readers.hasNext()) {
 				throw new UndecodableImageException("not a decodable image: unknown format");
@@ -113,6 +111,14 @@ final class JavaRenderer {
 			}
 			catch (IIOException | RuntimeException ex) {
 				// Decoders report corrupt data with IIOException or, for some inputs, unchecked exceptions.
+				throw new UndecodableImageException("not a decodable " + formatName + ": " + describe(ex), ex);
+			}
+			catch (IOException ex) {
+				// Some say it with a plain IOException (TwelveMonkeys' lossless JPEG decoder: "index=-80 in
+				// getn()"). The file was opened and is still there, so it is the data: retrying cannot help.
+				if (!Files.isReadable(original)) {
+					throw ex;
+				}
 				throw new UndecodableImageException("not a decodable " + formatName + ": " + describe(ex), ex);
 			}
 			finally {

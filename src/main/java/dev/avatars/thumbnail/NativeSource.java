@@ -142,10 +142,31 @@ record NativeSource(Kind kind, int width, int height) {
 			}
 			int width = 1 + u24le(bytes, 24);
 			int height = 1 + u24le(bytes, 27);
-			return new NativeSource(Kind.WEBP, width, height);
+			// The canvas is a claim; OpenCV decodes the VP8 frame, which must be exactly as large.
+			return vp8FrameIs(bytes, riffEnd, width, height) ? new NativeSource(Kind.WEBP, width, height) : null;
 		}
 		// "VP8L" (lossless) may carry alpha; the careful path checks the pixels.
 		return null;
+	}
+
+	/** Whether the chunks after VP8X hold a lossy VP8 frame of exactly {@code width}×{@code height}. */
+	private static boolean vp8FrameIs(ByteBuffer bytes, long riffEnd, int width, int height) {
+		long pos = 12 + 8 + 10; // RIFF header, VP8X chunk
+		for (int chunks = 0; chunks < 64 && pos + 18 <= riffEnd; chunks++) {
+			int chunk = bytes.getInt((int) pos);
+			long size = bytes.getInt((int) pos + 4) & 0xFFFFFFFFL;
+			if (chunk == 0x20385056) { // "VP8 "
+				int frame = (int) pos + 8;
+				return size >= 10 && u8(bytes, frame + 3) == 0x9D && u8(bytes, frame + 4) == 0x01
+						&& u8(bytes, frame + 5) == 0x2A && (bytes.getShort(frame + 6) & 0x3FFF) == width
+						&& (bytes.getShort(frame + 8) & 0x3FFF) == height;
+			}
+			if (chunk == 0x4C385056 || chunk == 0x48504C41) { // "VP8L", "ALPH": not for the fast path
+				return false;
+			}
+			pos += 8 + size + (size & 1);
+		}
+		return false;
 	}
 
 	private static boolean startsWith(ByteBuffer bytes, int offset, String ascii) {

@@ -9,10 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import com.drew.imaging.ImageMetadataReader;
-import com.drew.imaging.ImageProcessingException;
-import com.drew.metadata.Metadata;
-import com.drew.metadata.exif.ExifIFD0Directory;
+import dev.avatars.imageinfo.ExifOrientation;
 
 /**
  * The EXIF orientation (1–8): how the stored pixels must be turned to stand upright. Decoders hand us the stored
@@ -36,22 +33,18 @@ public enum Orientation {
 		}
 	}
 
-	/** Reads the orientation from the start of an image file; the stream is left open. */
+	/**
+	 * Reads the orientation from the start of an image file; the stream is left open. Bounded whatever the file
+	 * holds: only the first IFD's Orientation tag is read (see {@link ExifOrientation}).
+	 */
 	static Orientation read(InputStream in) {
 		try {
-			Metadata metadata = ImageMetadataReader.readMetadata(in);
-			ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
-			if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-				int value = exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-				if (value >= 1 && value <= 8) {
-					return values()[value - 1];
-				}
-			}
+			int value = ExifOrientation.read(in);
+			return (value >= 1) ? values()[value - 1] : NORMAL;
 		}
-		catch (IOException | ImageProcessingException | com.drew.metadata.MetadataException | RuntimeException ex) {
-			// Missing or damaged metadata: the pixels are what they are.
+		catch (IOException ex) {
+			return NORMAL; // missing or unreadable metadata: the pixels are what they are
 		}
-		return NORMAL;
 	}
 
 	/**

@@ -5,6 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+
+import dev.avatars.imageinfo.DecodeLimits;
+import dev.avatars.imageinfo.ImageInfo;
+import dev.avatars.imageinfo.MalformedHeaderException;
 
 /**
  * Turns an original picture into square thumbnails: upright (EXIF orientation applied), cropped to the chosen
@@ -31,14 +36,22 @@ public final class Thumbnailer {
 
 	private final String description;
 
+	private final long maxPixels;
+
 	/**
 	 * @param sizes edge lengths in pixels, each at least 1
 	 * @param jpegQuality 0–1
+	 * @param maxPixels the upload's limit on width × height ({@code avatars.upload.max-pixels}): a file stating
+	 * more, anywhere in its headers, is not decoded
 	 */
-	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine) {
+	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels) {
 		if (sizes.isEmpty() || sizes.stream().anyMatch((size) -> size < 1)) {
 			throw new IllegalArgumentException("Thumbnail sizes must be positive: " + sizes);
 		}
+		if (maxPixels < 1) {
+			throw new IllegalArgumentException("The pixel limit must be positive: " + maxPixels);
+		}
+		this.maxPixels = maxPixels;
 		List<Integer> copy = List.copyOf(sizes);
 		this.javaRenderer = new JavaRenderer(copy, jpegQuality);
 		if (engine == Engine.JAVA) {
@@ -75,6 +88,7 @@ public final class Thumbnailer {
 		if (!Files.isRegularFile(original)) {
 			throw new NoSuchFileException(original.getFileName().toString());
 		}
+		checkDecodable(original);
 		// Read once for both paths; null for what only the Java path reads (CMYK, ICC, GIF, damaged, ...).
 		Photo photo = Photo.read(original, crop);
 		if (photo != null && this.openCvRenderer != null) {
@@ -84,6 +98,24 @@ public final class Thumbnailer {
 			}
 		}
 		return this.javaRenderer.render(original, crop, photo);
+	}
+
+	/**
+	 * The upload's verdict again, before any decoder sees the file: an original stored before the upload checked
+	 * every frame, or put there some other way, is refused rather than decoded.
+	 */
+	private void checkDecodable(Path original) throws IOException, UndecodableImageException {
+		ImageInfo info;
+		try {
+			info = ImageInfo.read(original);
+		}
+		catch (MalformedHeaderException ex) {
+			throw new UndecodableImageException("not a decodable image: " + ex.getMessage(), ex);
+		}
+		Optional<String> refusal = DecodeLimits.refusal(info, this.maxPixels);
+		if (refusal.isPresent()) {
+			throw new UndecodableImageException(refusal.get());
+		}
 	}
 
 }

@@ -37,7 +37,7 @@ public final class EngineBenchmark {
 		int workers = Integer.parseInt(args[2]);
 		int rounds = (args.length > 3) ? Integer.parseInt(args[3]) : 3;
 		double seconds = (args.length > 4) ? Double.parseDouble(args[4]) : 6;
-		Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine);
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine, 40_000_000);
 		System.out.println("engine: " + thumbnailer.description());
 
 		ExecutorService pool = Executors.newFixedThreadPool(workers);

@@ -146,7 +146,7 @@ public final class ThumbnailerFuzz {
 	private static void worker() throws IOException {
 		Map<Thumbnailer.Engine, Thumbnailer> thumbnailers = new EnumMap<>(Thumbnailer.Engine.class);
 		for (Thumbnailer.Engine engine : Thumbnailer.Engine.values()) {
-			thumbnailers.put(engine, new Thumbnailer(SIZES, QUALITY, engine));
+			thumbnailers.put(engine, new Thumbnailer(SIZES, QUALITY, engine, 40_000_000));
 		}
 		PrintStream out = System.out;
 		out.println(ANSWER + "ready " + thumbnailers.get(Thumbnailer.Engine.AUTO).description());

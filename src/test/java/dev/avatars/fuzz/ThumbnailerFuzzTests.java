@@ -146,7 +146,7 @@ class ThumbnailerFuzzTests {
 	private static Map<Thumbnailer.Engine, Thumbnailer> thumbnailers() {
 		Map<Thumbnailer.Engine, Thumbnailer> thumbnailers = new EnumMap<>(Thumbnailer.Engine.class);
 		for (Thumbnailer.Engine engine : Thumbnailer.Engine.values()) {
-			thumbnailers.put(engine, new Thumbnailer(SIZES, ThumbnailerFuzz.QUALITY, engine));
+			thumbnailers.put(engine, new Thumbnailer(SIZES, ThumbnailerFuzz.QUALITY, engine, 40_000_000));
 		}
 		return thumbnailers;
 	}

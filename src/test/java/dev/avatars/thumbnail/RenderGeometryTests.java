@@ -55,7 +55,7 @@ class RenderGeometryTests {
 		Path file = Files.write(this.dir.resolve("o" + orientation + ".jpg"),
 				TestImages.withExifOrientation(TestImages.encode(stored, "jpg"), orientation));
 
-		Thumbnail thumbnail = new Thumbnailer(List.of(SIZE), 0.9f, engine).render(file, crop).get(0);
+		Thumbnail thumbnail = new Thumbnailer(List.of(SIZE), 0.9f, engine, 40_000_000).render(file, crop).get(0);
 
 		BufferedImage image = ThumbnailerTests.decode(thumbnail);
 		assertThat(image.getWidth()).isEqualTo(SIZE);

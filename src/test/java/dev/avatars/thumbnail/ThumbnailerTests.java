@@ -43,13 +43,13 @@ class ThumbnailerTests {
 
 	@Test
 	void theNativeLibraryLoadsOnThisPlatformSoTheFastPathTestsRunIt() {
-		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.AUTO);
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.AUTO, 40_000_000);
 		assertThat(thumbnailer.isNative()).as(thumbnailer.description()).isTrue();
 	}
 
 	@Test
 	void theJavaEngineNeverUsesTheNativeLibrary() {
-		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.JAVA);
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(64), 0.85f, Thumbnailer.Engine.JAVA, 40_000_000);
 		assertThat(thumbnailer.isNative()).isFalse();
 		assertThat(thumbnailer.description()).isEqualTo("pure Java (engine set to java)");
 	}
@@ -62,7 +62,7 @@ class ThumbnailerTests {
 		try (WatchService watcher = cache.getFileSystem().newWatchService()) {
 			cache.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
 
-			new Thumbnailer(List.of(128, 64), 0.85f, Thumbnailer.Engine.JAVA).render(file, null);
+			new Thumbnailer(List.of(128, 64), 0.85f, Thumbnailer.Engine.JAVA, 40_000_000).render(file, null);
 
 			// A file created and deleted again still shows up as an event.
 			WatchKey key = watcher.poll(200, TimeUnit.MILLISECONDS);
@@ -102,7 +102,7 @@ class ThumbnailerTests {
 
 		Contract(Thumbnailer.Engine engine) {
 			this.engine = engine;
-			this.thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine);
+			this.thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine, 40_000_000);
 		}
 
 		@ParameterizedTest
@@ -173,7 +173,8 @@ class ThumbnailerTests {
 		void aLargePhotoIsDecodedSubsampledToAtLeastTwiceTheLargestSize() throws Exception {
 			BufferedImage wide = TestImages.solid(3000, 2000, Color.WHITE);
 			Path file = Files.write(this.dir.resolve("wide.jpg"), TestImages.encode(wide, "jpg"));
-			List<Thumbnail> thumbnails = new Thumbnailer(List.of(100), 0.85f, this.engine).render(file, null);
+			List<Thumbnail> thumbnails = new Thumbnailer(List.of(100), 0.85f, this.engine, 40_000_000).render(file,
+					null);
 			assertThat(decode(thumbnails.get(0)).getWidth()).isEqualTo(100);
 		}
 
