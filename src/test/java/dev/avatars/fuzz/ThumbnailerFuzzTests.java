@@ -1,6 +1,8 @@
 package dev.avatars.fuzz;
 
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.avatars.fuzz.ThumbnailerFuzz.Outcome;
 import dev.avatars.fuzz.ThumbnailerFuzz.Result;
 import dev.avatars.thumbnail.Thumbnailer;
-import org.junit.jupiter.api.Disabled;
+import dev.avatars.thumbnail.UndecodableImageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The fuzz run's small variant, in this JVM: a few hundred seeded mutants of the small seeds through both
@@ -77,9 +80,21 @@ class ThumbnailerFuzzTests {
 	}
 
 	@Test
-	@Disabled("Known finding (issue 14, docs/FUZZING.md): TwelveMonkeys' VP8L decoder reads on past the end of a "
-			+ "lossless WebP, one EOFException per read, so mutant 43 (made-lossless.webp, 96x64 said to be 96x16383) "
-			+ "uses more than 5 s of CPU on both engines. Enable once such files fail fast.")
+	void aLosslessWebpClaimingMoreRowsThanItsDataHoldsIsUndecodable() throws Exception {
+		byte[] webp = FuzzSeeds.losslessWebp(96, 64);
+		// The VP8L header after its signature byte (offset 21): width - 1 and height - 1, 14 bits each, little-endian.
+		ByteBuffer header = ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN);
+		header.putInt(21, header.getInt(21) | (16383 << 14));
+		Path file = Files.write(this.dir.resolve("claims-96x16384.webp"), webp);
+
+		for (Map.Entry<Thumbnailer.Engine, Thumbnailer> engine : thumbnailers().entrySet()) {
+			assertThatExceptionOfType(UndecodableImageException.class).as(engine.getKey().name())
+				.isThrownBy(() -> engine.getValue().render(file, null))
+				.withMessage("not a decodable WEBP: truncated data");
+		}
+	}
+
+	@Test
 	void mutantsGiveOnlyThumbnailsOrTheDeclaredExceptionsWithinTheLimit() throws Exception {
 		Map<Thumbnailer.Engine, Thumbnailer> thumbnailers = thumbnailers();
 		Mutator mutator = new Mutator(FuzzSeeds.all(false));
