@@ -133,6 +133,33 @@ class UserApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void displayNamesWithControlCharactersAre400WithAFieldError() throws Exception {
+		for (String bad : new String[] { "\\u0000", "Ada\\u0000", "A\\u0007da", "Ada\\nLovelace", "Ada\\t",
+				"\\u001b[31mAda", "Ada\\u007f", "Ada\\u0085", "Ada\\uffff", "Ada\\ufffe" }) {
+			this.mvc
+				.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+					.content("{\"username\":\"ada\",\"displayName\":\"" + bad + "\"}"))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.errors", hasSize(1)))
+				.andExpect(jsonPath("$.errors[0].field").value("displayName"))
+				.andExpect(jsonPath("$.errors[0].message").value("must not contain control characters"));
+		}
+		// A lone surrogate is refused too, whether by the parser or the check.
+		this.mvc
+			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada \\ud800\"}"))
+			.andExpect(status().isBadRequest());
+		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM users").query(Long.class).single()).isZero();
+		// What is not a control character stays allowed.
+		this.mvc
+			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada <Lovelace> & 😀 \\u200d Ŝ\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(jsonPath("$.displayName").value("Ada <Lovelace> & 😀 \u200d Ŝ"));
+	}
+
+	@Test
 	void getAndDeleteUnknownUserAre404() throws Exception {
 		this.mvc.perform(get("/api/users/424242"))
 			.andExpect(status().isNotFound())
