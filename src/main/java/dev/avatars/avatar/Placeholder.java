@@ -24,13 +24,25 @@ final class Placeholder {
 	}
 
 	static String initials(String username, String displayName) {
-		String source = (displayName != null && !displayName.isBlank()) ? displayName : username;
+		// Names stored before control characters were refused may still hold them.
+		String name = (displayName != null) ? xmlCharacters(displayName) : "";
+		String source = !name.isBlank() ? name : xmlCharacters(username);
 		String initials = Arrays.stream(source.trim().split("[\\s._-]+"))
 			.filter((word) -> !word.isEmpty())
 			.limit(2)
 			.map((word) -> new String(Character.toChars(word.codePointAt(0))))
 			.collect(Collectors.joining());
 		return initials.toUpperCase(Locale.ROOT);
+	}
+
+	/** Only what XML 1.0 allows in text, and no control characters: lone surrogates, U+FFFE and U+FFFF go too. */
+	static String xmlCharacters(String text) {
+		StringBuilder kept = new StringBuilder(text.length());
+		text.codePoints()
+			.filter((c) -> (c == ' ' || (c > 0x1f && c < 0x7f) || (c > 0x9f && c < 0xd800) || (c > 0xdfff && c < 0xfffe)
+					|| c > 0xffff))
+			.forEach(kept::appendCodePoint);
+		return kept.toString();
 	}
 
 	private static String escape(String text) {

@@ -16,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -55,11 +56,18 @@ class UserController {
 	@GetMapping
 	@Operation(summary = "List users, oldest first; q finds users whose username or display name contains it")
 	@ApiResponse(responseCode = "200", description = "One page of users")
-	@ApiResponse(responseCode = "400", description = "page below 0, or size outside 1..100", content = @Content(
+	@ApiResponse(responseCode = "400", description = "page below 0, size outside 1..100, or page × size past 2147483647", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	UserPage list(@RequestParam(required = false) @Size(max = 100) String q,
 			@RequestParam(defaultValue = "0") @Min(0) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+		// The offset goes to the database as an int (JPA's first result).
+		if ((long) page * size > Integer.MAX_VALUE) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"page × size must be at most " + Integer.MAX_VALUE + ".");
+			problem.setTitle("Invalid paging");
+			throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+		}
 		return this.users.list(q, page, size);
 	}
 

@@ -133,6 +133,56 @@ class UserApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void pagingPastWhatTheOffsetCanHoldIs400Problem() throws Exception {
+		createUser("only");
+		// 21474837 × 100 is past 2^31 - 1: it was a 500 when the offset overflowed.
+		for (String paging : new String[] { "page=21474837&size=100", "page=2147483647&size=100",
+				"page=2147483647&size=2", "page=21474837&size=100&q=only" }) {
+			this.mvc.perform(get("/api/users?" + paging))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.title").value("Invalid paging"))
+				.andExpect(jsonPath("$.detail").value("page × size must be at most 2147483647."));
+		}
+		// Past a long, or past an int: the parameter itself is refused.
+		this.mvc.perform(get("/api/users?page=9223372036854775808")).andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(get("/api/users?page=2147483648")).andExpect(status().isBadRequest());
+		// The last offset that fits is an empty page, not an error.
+		this.mvc.perform(get("/api/users?page=2147483647&size=1"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.items", hasSize(0)))
+			.andExpect(jsonPath("$.total").value(1));
+	}
+
+	@Test
+	void displayNamesWithControlCharactersAre400WithAFieldError() throws Exception {
+		for (String bad : new String[] { "\\u0000", "Ada\\u0000", "A\\u0007da", "Ada\\nLovelace", "Ada\\t",
+				"\\u001b[31mAda", "Ada\\u007f", "Ada\\u0085", "Ada\\uffff", "Ada\\ufffe" }) {
+			this.mvc
+				.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+					.content("{\"username\":\"ada\",\"displayName\":\"" + bad + "\"}"))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.errors", hasSize(1)))
+				.andExpect(jsonPath("$.errors[0].field").value("displayName"))
+				.andExpect(jsonPath("$.errors[0].message").value("must not contain control characters"));
+		}
+		// A lone surrogate is refused too, whether by the parser or the check.
+		this.mvc
+			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada \\ud800\"}"))
+			.andExpect(status().isBadRequest());
+		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM users").query(Long.class).single()).isZero();
+		// What is not a control character stays allowed.
+		this.mvc
+			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada <Lovelace> & 😀 \\u200d Ŝ\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(jsonPath("$.displayName").value("Ada <Lovelace> & 😀 \u200d Ŝ"));
+	}
+
+	@Test
 	void getAndDeleteUnknownUserAre404() throws Exception {
 		this.mvc.perform(get("/api/users/424242"))
 			.andExpect(status().isNotFound())
