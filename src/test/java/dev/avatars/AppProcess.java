@@ -79,10 +79,23 @@ public final class AppProcess implements AutoCloseable {
 
 	public static AppProcess startWeb(List<String> jvmOptions, Path jar, Path workingDir, Path log, List<String> args)
 			throws Exception {
+		return startWeb(jvmOptions, jar, workingDir, null, log, args);
+	}
+
+	/** As an operator starts it: this JVM's environment plus {@code environment} (e.g. the AVATARS_DB_* ones). */
+	public static AppProcess startWeb(Path jar, Path workingDir, Map<String, String> environment, Path log,
+			List<String> args) throws Exception {
+		Map<String, String> all = new java.util.HashMap<>(System.getenv());
+		all.putAll(environment);
+		return startWeb(TEST_JVM_OPTIONS, jar, workingDir, all, log, args);
+	}
+
+	private static AppProcess startWeb(List<String> jvmOptions, Path jar, Path workingDir,
+			Map<String, String> environment, Path log, List<String> args) throws Exception {
 		int port = freePort();
 		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
 		all.addAll(args);
-		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, null, log, all), log, port);
+		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, environment, log, all), log, port);
 		app.awaitUp();
 		return app;
 	}
@@ -114,6 +127,16 @@ public final class AppProcess implements AutoCloseable {
 			Thread.sleep(250);
 		}
 		throw new IllegalStateException("The app did not come up:\n" + Files.readString(this.log));
+	}
+
+	/** SIGKILL (what {@code destroyForcibly} sends on Linux): no shutdown hook runs, nothing is flushed. */
+	public void kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		this.process.waitFor();
+	}
+
+	public int port() {
+		return this.port;
 	}
 
 	/** The operating system's id of the app's JVM. */
