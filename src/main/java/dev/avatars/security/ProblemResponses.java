@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
@@ -44,7 +45,10 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 					"This request lacks the page's security token. Reload the page and try again.");
 			return;
 		}
-		write(request, response, HttpStatus.FORBIDDEN, "Not allowed", Refusal.of(request).forbidden());
+		Refusal refusal = Refusal.of(request);
+		boolean token = SecurityContextHolder.getContext().getAuthentication() instanceof TokenAuthentication;
+		String detail = (token && !refusal.forbidden().contains("own avatar")) ? refusal.withToken() : refusal.forbidden();
+		write(request, response, HttpStatus.FORBIDDEN, "Not allowed", detail);
 	}
 
 	void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title, String detail)
@@ -62,7 +66,11 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 	}
 
 	/** The words for a refusal of a request, by what it tried to reach. */
-	record Refusal(String signIn, String forbidden) {
+	record Refusal(String signIn, String forbidden, String withToken) {
+
+		Refusal(String signIn, String forbidden) {
+			this(signIn, forbidden, "This token's scope does not allow this.");
+		}
 
 		static Refusal of(HttpServletRequest request) {
 			String path = request.getRequestURI().substring(request.getContextPath().length());
@@ -73,6 +81,10 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 			}
 			if (path.matches("/api/users/[^/]+/?")) {
 				return new Refusal("Sign in to change an account.", "You can change only your own account.");
+			}
+			if (path.startsWith("/api/tokens")) {
+				String passwordOnly = "Tokens are managed only when signed in with a password, not with a token.";
+				return new Refusal("Sign in to manage your tokens.", passwordOnly, passwordOnly);
 			}
 			if (path.startsWith("/api/jobs/")) {
 				return new Refusal("Sign in as an admin to use the thumbnail job.", "Only admins can use the thumbnail job.");

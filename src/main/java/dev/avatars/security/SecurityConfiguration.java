@@ -14,7 +14,12 @@ import org.springframework.security.authentication.dao.DaoAuthenticationProvider
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -61,10 +66,11 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityContextRepository contexts,
-			CookieCsrfTokenRepository csrfTokens, ProblemResponses problems) {
-		OwnerOrAdmin ownerOrAdmin = new OwnerOrAdmin();
+			CookieCsrfTokenRepository csrfTokens, ProblemResponses problems, TokenStore tokens) {
+		// Tokens: no session, no cookie, so no CSRF (a browser never adds an Authorization header by itself).
 		http.securityContext((context) -> context.securityContextRepository(contexts))
-			.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens))
+			.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers(BearerTokenFilter::isBearer))
+			.addFilterBefore(new BearerTokenFilter(tokens, problems), AnonymousAuthenticationFilter.class)
 			// The cookie is written only once something reads the token: read it on every request, so the
 			// page always has one.
 			.addFilterAfter(new CsrfCookieFilter(), CsrfFilter.class)
@@ -78,8 +84,10 @@ class SecurityConfiguration {
 				.requestMatchers(HttpMethod.GET, "/api/users", "/api/users/{id}", "/api/users/{id}/avatar/thumbnail")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, "/api/users").permitAll()
-				.requestMatchers("/api/users/{id}", "/api/users/{id}/avatar").access(ownerOrAdmin)
+				.requestMatchers("/api/users/{id}/avatar").access(new OwnerOrAdmin(true))
+				.requestMatchers("/api/users/{id}").access(new OwnerOrAdmin(false))
 				.requestMatchers("/api/session").permitAll()
+				.requestMatchers("/api/tokens", "/api/tokens/**").access(SecurityConfiguration::signedInWithPassword)
 				.requestMatchers("/api/jobs/**").hasRole("ADMIN")
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
 				.requestMatchers("/actuator/**").hasRole("ADMIN")
@@ -89,6 +97,14 @@ class SecurityConfiguration {
 				.anyRequest()
 				.authenticated());
 		return http.build();
+	}
+
+	/** Tokens are managed with the password's session only: a leaked token cannot mint or hide others. */
+	private static AuthorizationDecision signedInWithPassword(
+			java.util.function.Supplier<? extends org.springframework.security.core.Authentication> authentication,
+			RequestAuthorizationContext context) {
+		return new AuthorizationDecision(authentication.get() instanceof UsernamePasswordAuthenticationToken token
+				&& token.isAuthenticated());
 	}
 
 }
