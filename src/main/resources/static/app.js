@@ -67,6 +67,10 @@ function showSession() {
   $('signed-in').hidden = !signedIn;
   $('me').hidden = !signedIn;
   $('operations').hidden = !(signedIn && session.role === 'ADMIN');
+  $('tokens').hidden = !signedIn;
+  $('token-scope-admin').hidden = !(signedIn && session.role === 'ADMIN');
+  $('token-scope-admin').disabled = !(signedIn && session.role === 'ADMIN');
+  $('token-message').textContent = '';
   clearTimeout(state.pollTimer);
   state.user = null;
   // Whoever signs in next starts with a clean upload form, not the previous person's picture.
@@ -81,6 +85,7 @@ function showSession() {
     $('signed-in-role').textContent = session.role === 'ADMIN' ? 'Admin' : '';
     $('my-name').textContent = `${session.displayName} (@${session.username})`;
     refreshMyAvatar();
+    refreshTokens();
     if (session.role === 'ADMIN') {
       refreshOperations();
     }
@@ -165,6 +170,60 @@ $('delete-account').addEventListener('click', async () => {
   }
   await refreshSession();
   refreshPeople();
+});
+
+// ---- API tokens -----------------------------------------------------------------------------------------------
+
+async function refreshTokens() {
+  try {
+    const tokens = await api('GET', '/api/tokens');
+    $('token-list').replaceChildren(...tokens.map((token) => {
+      const li = document.createElement('li');
+      const state = token.revokedAt ? 'revoked'
+        : (token.expiresAt && new Date(token.expiresAt) < new Date() ? 'expired'
+          : (token.expiresAt ? `until ${new Date(token.expiresAt).toLocaleDateString()}` : 'no expiry'));
+      li.append(`${token.name} (${token.scope}, ${state}) `);
+      if (!token.revokedAt) {
+        const revoke = document.createElement('button');
+        revoke.type = 'button';
+        revoke.textContent = 'Revoke';
+        revoke.setAttribute('aria-label', `Revoke ${token.name}`);
+        revoke.addEventListener('click', async () => {
+          try {
+            await api('DELETE', `/api/tokens/${token.id}`);
+          } catch (error) {
+            $('token-message').textContent = error.message;
+          }
+          refreshTokens();
+        });
+        li.append(revoke);
+      }
+      return li;
+    }));
+  } catch (error) {
+    $('token-message').textContent = error.message;
+  }
+}
+
+$('create-token').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('token-message');
+  message.className = 'message';
+  message.textContent = '';
+  const days = $('token-expiry').value;
+  const request = { name: $('token-name').value.trim(), scope: $('token-scope').value };
+  if (days) {
+    request.expiresAt = new Date(Date.now() + Number(days) * 86400000).toISOString();
+  }
+  try {
+    const created = await api('POST', '/api/tokens', request);
+    $('create-token').reset();
+    message.className = 'message ok';
+    message.textContent = `Your new token (copy it now, it is not shown again): ${created.token}`;
+    refreshTokens();
+  } catch (error) {
+    message.textContent = error.message;
+  }
 });
 
 // ---- finding people --------------------------------------------------------------------------------------------

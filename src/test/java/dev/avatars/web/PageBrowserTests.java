@@ -184,6 +184,22 @@ class PageBrowserTests extends ApiTestSupport {
 		signIn("grace", PASSWORD);
 		until(() -> badge().equals("Failed"));
 		assertThat(browser.findElement(By.id("my-error")).getText()).isEqualTo("not a decodable JPEG: truncated data");
+
+		// A token, made on the page, shown once, works for the API, then is revoked there.
+		assertThat(browser.findElement(By.id("token-scope-admin")).isEnabled()).as("admin scope is for admins").isFalse();
+		browser.findElement(By.id("token-name")).sendKeys("my script");
+		browser.findElement(By.id("create-token-button")).click();
+		until(() -> browser.findElement(By.id("token-message")).getText().contains("avt_"));
+		String token = browser.findElement(By.id("token-message")).getText().replaceAll(".*(avt_\\S+).*", "$1");
+		until(() -> browser.findElement(By.id("token-list")).getText().contains("my script (avatar, until"));
+		java.net.http.HttpRequest withToken = java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
+			.header("Authorization", "Bearer " + token).build();
+		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("\"FAILED\"");
+		browser.findElement(By.cssSelector("#token-list button")).click();
+		until(() -> browser.findElement(By.id("token-list")).getText().contains("my script (avatar, revoked)"));
+		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
 		signOut();
 	}
 
