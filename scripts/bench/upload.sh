@@ -31,11 +31,13 @@ users=64
 connections=16
 
 # The app, as ./mvnw spring-boot:run would start it, in its own home, with an admin for this run only (a random
-# password, passed in the environment so that it shows in no process listing).
+# password, passed in the environment so that it shows in no process listing), and no upload limit: wrk
+# sends thousands of uploads a minute, which the limit of 30 per user per 30 minutes would refuse.
 port=$(free_port)
 admin_password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
 AVATARS_ADMIN_USERNAME=bench AVATARS_ADMIN_PASSWORD=$admin_password \
   java -jar target/avatars.jar --server.port="$port" --avatars.home="$work/app" --avatars.processing.cron=- \
+  --avatars.rate-limit.uploads=0 \
   > "$work/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && break; sleep 0.5; done

@@ -71,6 +71,7 @@ public abstract class ApiTestSupport {
 	@BeforeEach
 	void emptyDatabaseAndUploads() throws IOException {
 		this.jdbc.sql("DELETE FROM job_runs").update();
+		this.jdbc.sql("DELETE FROM rate_limits").update();
 		this.jdbc.sql("DELETE FROM avatars").update();
 		this.jdbc.sql("DELETE FROM users").update();
 		for (Path file : storedFiles()) {

@@ -18,6 +18,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
@@ -26,6 +27,7 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
@@ -37,6 +39,14 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+	/**
+	 * Scripts only from this origin (the page's app.js, Swagger UI's files); styles may be inline, for Swagger
+	 * UI; images also as blob: (the crop preview) and data:; never framed.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+			+ "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+			+ "frame-ancestors 'none'";
 
 	@Bean
 	PasswordEncoder passwordEncoder() {
@@ -66,11 +76,17 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityContextRepository contexts,
-			CookieCsrfTokenRepository csrfTokens, ProblemResponses problems, TokenStore tokens) {
+			CookieCsrfTokenRepository csrfTokens, ProblemResponses problems, TokenStore tokens, RateLimiter limiter,
+			RateLimitProperties limits) {
 		// Tokens: no session, no cookie, so no CSRF (a browser never adds an Authorization header by itself).
 		http.securityContext((context) -> context.securityContextRepository(contexts))
+			// The page has no inline script; a pasted <script> in a display name could not run even if it got in.
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+				.frameOptions((frames) -> frames.deny()))
 			.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers(BearerTokenFilter::isBearer))
 			.addFilterBefore(new BearerTokenFilter(tokens, problems), AnonymousAuthenticationFilter.class)
+			.addFilterAfter(new UploadRateLimitFilter(limiter, limits, problems), AuthorizationFilter.class)
 			// The cookie is written only once something reads the token: read it on every request, so the
 			// page always has one.
 			.addFilterAfter(new CsrfCookieFilter(), CsrfFilter.class)

@@ -59,8 +59,18 @@ class SessionController {
 
 	private final UserService users;
 
+	private final RateLimiter limiter;
+
+	private final RateLimitProperties limits;
+
+	private final ProblemResponses problems;
+
 	SessionController(AuthenticationManager authentication, SecurityContextRepository contexts,
-			CookieCsrfTokenRepository csrfTokens, UserService users) {
+			CookieCsrfTokenRepository csrfTokens, UserService users, RateLimiter limiter, RateLimitProperties limits,
+			ProblemResponses problems) {
+		this.limiter = limiter;
+		this.limits = limits;
+		this.problems = problems;
 		this.authentication = authentication;
 		this.contexts = contexts;
 		this.users = users;
@@ -99,14 +109,33 @@ class SessionController {
 	@ApiResponse(responseCode = "200", description = "Signed in")
 	@ApiResponse(responseCode = "401", description = "Wrong username or password", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "429", description = "Too many failed sign-ins for this username or from this address; see Retry-After",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(implementation = ProblemDetail.class)))
 	SessionResponse signIn(@Valid @RequestBody SignInRequest request, HttpServletRequest httpRequest,
-			HttpServletResponse httpResponse) {
+			HttpServletResponse httpResponse) throws java.io.IOException {
+		// Failed sign-ins per username and per client address (behind a trusted proxy: X-Forwarded-For).
+		String[] buckets = { "signin:user:" + request.username().strip().toLowerCase(java.util.Locale.ROOT),
+				"signin:addr:" + httpRequest.getRemoteAddr() };
+		java.time.Instant now = java.time.Instant.now();
+		for (String bucket : buckets) {
+			java.util.Optional<java.time.Duration> wait = this.limiter.exhausted(bucket, this.limits.failedSignIns(),
+					this.limits.signInWindow(), now);
+			if (wait.isPresent()) {
+				UploadRateLimitFilter.tooMany(httpRequest, httpResponse, this.problems, wait.get(),
+						"Too many failed sign-ins.");
+				return null;
+			}
+		}
 		Authentication signedIn;
 		try {
 			signedIn = this.authentication.authenticate(
 					UsernamePasswordAuthenticationToken.unauthenticated(request.username(), request.password()));
 		}
 		catch (AuthenticationException ex) {
+			for (String bucket : buckets) {
+				this.limiter.hit(bucket, this.limits.failedSignIns(), this.limits.signInWindow(), now);
+			}
 			throw wrongCredentials();
 		}
 		this.sessionStrategy.onAuthentication(signedIn, httpRequest, httpResponse);
