@@ -29,14 +29,42 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
 	private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
-	BearerTokenFilter(TokenStore tokens, ProblemResponses problems) {
+	private final JwtAccounts.IdentityProvider identityProvider;
+
+	private final JwtProperties jwt;
+
+	private final dev.avatars.user.AccountService accounts;
+
+	BearerTokenFilter(TokenStore tokens, ProblemResponses problems, JwtAccounts.IdentityProvider identityProvider,
+			JwtProperties jwt, dev.avatars.user.AccountService accounts) {
 		this.tokens = tokens;
 		this.problems = problems;
+		this.identityProvider = identityProvider;
+		this.jwt = jwt;
+		this.accounts = accounts;
 	}
 
 	static boolean isBearer(HttpServletRequest request) {
 		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
 		return header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+	}
+
+	/** A personal access token ("avt_..."), else the identity provider's JWT when one is configured. */
+	private org.springframework.security.core.Authentication authenticate(String token) {
+		if (token.startsWith(TokenStore.PREFIX) || this.identityProvider.decoder() == null) {
+			Optional<TokenStore.Valid> valid = this.tokens.authenticate(token, java.time.Instant.now());
+			return valid.map((found) -> new TokenAuthentication(found.account(), found.scope())).orElse(null);
+		}
+		try {
+			org.springframework.security.oauth2.jwt.Jwt jwt = this.identityProvider.decoder().decode(token);
+			return JwtAccounts.account(jwt, this.jwt, this.accounts)
+				.map((found) -> new JwtAuthentication(found.account(), found.admin()))
+				.orElse(null);
+		}
+		catch (org.springframework.security.oauth2.jwt.JwtException ex) {
+			// Wrong issuer, expired, bad signature, not a JWT: all the same to the caller.
+			return null;
+		}
 	}
 
 	@Override
@@ -47,15 +75,15 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 			return;
 		}
 		String token = request.getHeader(HttpHeaders.AUTHORIZATION).substring(PREFIX.length()).strip();
-		Optional<TokenStore.Valid> valid = this.tokens.authenticate(token, java.time.Instant.now());
-		if (valid.isEmpty()) {
+		org.springframework.security.core.Authentication authentication = authenticate(token);
+		if (authentication == null) {
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
 			this.problems.write(request, response, HttpStatus.UNAUTHORIZED, "Invalid token",
 					"The token is unknown, revoked or expired.");
 			return;
 		}
 		SecurityContext context = this.holder.createEmptyContext();
-		context.setAuthentication(new TokenAuthentication(valid.get().account(), valid.get().scope()));
+		context.setAuthentication(authentication);
 		this.holder.setContext(context);
 		try {
 			chain.doFilter(request, response);

@@ -77,7 +77,8 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityContextRepository contexts,
 			CookieCsrfTokenRepository csrfTokens, ProblemResponses problems, TokenStore tokens, RateLimiter limiter,
-			RateLimitProperties limits) {
+			RateLimitProperties limits, JwtAccounts.IdentityProvider identityProvider, JwtProperties jwt,
+			AccountService accounts) {
 		// Tokens: no session, no cookie, so no CSRF (a browser never adds an Authorization header by itself).
 		http.securityContext((context) -> context.securityContextRepository(contexts))
 			// The page has no inline script; a pasted <script> in a display name could not run even if it got in.
@@ -85,7 +86,7 @@ class SecurityConfiguration {
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
 				.frameOptions((frames) -> frames.deny()))
 			.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers(BearerTokenFilter::isBearer))
-			.addFilterBefore(new BearerTokenFilter(tokens, problems), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new BearerTokenFilter(tokens, problems, identityProvider, jwt, accounts), AnonymousAuthenticationFilter.class)
 			.addFilterAfter(new UploadRateLimitFilter(limiter, limits, problems), AuthorizationFilter.class)
 			// The cookie is written only once something reads the token: read it on every request, so the
 			// page always has one.

@@ -89,6 +89,27 @@ public class AccountService implements UserDetailsService {
 		return AdminChange.CREATED;
 	}
 
+	/**
+	 * The account an identity provider's token names, made on first use: no password (it signs in only
+	 * through the identity provider), role USER (admin comes from the token's claims, per request).
+	 */
+	@Transactional
+	public Account findOrCreateExternal(String username) {
+		Optional<User> existing = this.users.findByUsername(username);
+		if (existing.isPresent()) {
+			return toAccount(existing.get());
+		}
+		try {
+			User user = this.users.saveAndFlush(new User(username, username, Instant.now()));
+			this.avatars.createFor(user.getId());
+			return toAccount(user);
+		}
+		catch (DataIntegrityViolationException ex) {
+			// Two first requests at once: the other one made it.
+			return this.users.findByUsername(username).map(AccountService::toAccount).orElseThrow(() -> ex);
+		}
+	}
+
 	/** A name for a generated admin that nobody has: "admin", else "admin-2", "admin-3", ... */
 	@Transactional(readOnly = true)
 	public String freeAdminName() {
