@@ -33,15 +33,20 @@ class RateLimiter {
 			return Optional.empty();
 		}
 		Instant start = windowStart(now, window);
-		for (int attempt = 0; attempt < 2; attempt++) {
+		for (int attempt = 0; attempt < 3; attempt++) {
 			int counted = this.jdbc.sql("UPDATE rate_limits SET hits = hits + 1 WHERE bucket = ? AND window_start = ? AND hits < ?")
 				.params(bucket, time(start), limit)
 				.update();
 			if (counted == 1) {
 				return Optional.empty();
 			}
-			if (exists(bucket, start)) {
-				return Optional.of(retryAfter(start, window, now));
+			Optional<Integer> hits = hits(bucket, start);
+			if (hits.isPresent()) {
+				if (hits.get() >= limit) {
+					return Optional.of(retryAfter(start, window, now));
+				}
+				// The window's row appeared after the UPDATE looked (another request opened it): count on it.
+				continue;
 			}
 			try {
 				this.jdbc.sql("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)")
@@ -56,6 +61,7 @@ class RateLimiter {
 				// Another request (or instance) opened this window at the same moment: count on its row.
 			}
 		}
+		// Only under a storm of requests opening one window at once; refusing is the safe side.
 		return Optional.of(retryAfter(start, window, now));
 	}
 
@@ -65,19 +71,14 @@ class RateLimiter {
 			return Optional.empty();
 		}
 		Instant start = windowStart(now, window);
-		Integer hits = this.jdbc.sql("SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?")
-			.params(bucket, time(start))
-			.query(Integer.class)
-			.optional()
-			.orElse(0);
-		return (hits >= limit) ? Optional.of(retryAfter(start, window, now)) : Optional.empty();
+		return (hits(bucket, start).orElse(0) >= limit) ? Optional.of(retryAfter(start, window, now)) : Optional.empty();
 	}
 
-	private boolean exists(String bucket, Instant start) {
-		return this.jdbc.sql("SELECT COUNT(*) FROM rate_limits WHERE bucket = ? AND window_start = ?")
+	private Optional<Integer> hits(String bucket, Instant start) {
+		return this.jdbc.sql("SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?")
 			.params(bucket, time(start))
-			.query(Long.class)
-			.single() > 0;
+			.query(Integer.class)
+			.optional();
 	}
 
 	/** Windows are aligned to the epoch, so every instance computes the same start. */

@@ -47,6 +47,26 @@ class SharedRateLimitPostgresTests {
 					"{\"username\":\"shared\",\"password\":\"shared secret 1\"}");
 			assertThat(rightOnA.statusCode()).isEqualTo(429);
 			assertThat(rightOnA.body()).contains("Too many failed sign-ins.");
+
+			// Many requests opening one window at once, on both instances: exactly the limit gets through.
+			RateLimiter[] limiters = { a.getBean(RateLimiter.class), b.getBean(RateLimiter.class) };
+			java.time.Instant now = java.time.Instant.now();
+			java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+			try {
+				java.util.List<java.util.concurrent.Callable<Boolean>> hits = new java.util.ArrayList<>();
+				for (int i = 0; i < 36; i++) {
+					RateLimiter limiter = limiters[i % 2];
+					hits.add(() -> limiter.hit("race", 10, java.time.Duration.ofMinutes(10), now).isEmpty());
+				}
+				long allowed = 0;
+				for (java.util.concurrent.Future<Boolean> hit : pool.invokeAll(hits)) {
+					allowed += hit.get() ? 1 : 0;
+				}
+				assertThat(allowed).isEqualTo(10);
+			}
+			finally {
+				pool.shutdown();
+			}
 		}
 	}
 
