@@ -9,7 +9,8 @@ import jakarta.validation.constraints.Size;
  */
 record UpdateUserRequest(
 		@Size(max = 100, message = "must be at most 100 characters")
-		@Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String displayName,
+		@Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+		@Pattern(regexp = CreateUserRequest.DISPLAY_NAME_CHARACTERS, message = "must not contain control characters") String displayName,
 		String password, String currentPassword) {
 
 	@Override

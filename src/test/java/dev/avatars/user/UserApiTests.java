@@ -164,8 +164,8 @@ class UserApiTests extends ApiTestSupport {
 		for (String bad : new String[] { "\\u0000", "Ada\\u0000", "A\\u0007da", "Ada\\nLovelace", "Ada\\t",
 				"\\u001b[31mAda", "Ada\\u007f", "Ada\\u0085", "Ada\\uffff", "Ada\\ufffe" }) {
 			this.mvc
-				.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-					.content("{\"username\":\"ada\",\"displayName\":\"" + bad + "\"}"))
+				.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+					.content("{\"username\":\"ada\",\"displayName\":\"" + bad + "\",\"password\":\"" + PASSWORD + "\"}"))
 				.andExpect(status().isBadRequest())
 				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 				.andExpect(jsonPath("$.errors", hasSize(1)))
@@ -174,14 +174,14 @@ class UserApiTests extends ApiTestSupport {
 		}
 		// A lone surrogate is refused too, whether by the parser or the check.
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"ada\",\"displayName\":\"Ada \\ud800\"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada \\ud800\",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isBadRequest());
 		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM users").query(Long.class).single()).isZero();
 		// What is not a control character stays allowed.
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"ada\",\"displayName\":\"Ada <Lovelace> & 😀 \\u200d Ŝ\"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada <Lovelace> & 😀 \\u200d Ŝ\",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isCreated())
 			.andExpect(jsonPath("$.displayName").value("Ada <Lovelace> & 😀 \u200d Ŝ"));
 	}
