@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 
 import dev.avatars.user.AccountService;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -74,46 +75,56 @@ class SecurityConfiguration {
 		return new ProviderManager(provider);
 	}
 
-	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityContextRepository contexts,
-			CookieCsrfTokenRepository csrfTokens, ProblemResponses problems, TokenStore tokens, RateLimiter limiter,
-			RateLimitProperties limits, JwtAccounts.IdentityProvider identityProvider, JwtProperties jwt,
-			AccountService accounts) {
-		// Tokens: no session, no cookie, so no CSRF (a browser never adds an Authorization header by itself).
-		http.securityContext((context) -> context.securityContextRepository(contexts))
-			// The page has no inline script; a pasted <script> in a display name could not run even if it got in.
-			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
-				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
-				.frameOptions((frames) -> frames.deny()))
-			.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers(BearerTokenFilter::isBearer))
-			.addFilterBefore(new BearerTokenFilter(tokens, problems, identityProvider, jwt, accounts), AnonymousAuthenticationFilter.class)
-			.addFilterAfter(new UploadRateLimitFilter(limiter, limits, problems), AuthorizationFilter.class)
-			// The cookie is written only once something reads the token: read it on every request, so the
-			// page always has one.
-			.addFilterAfter(new CsrfCookieFilter(), CsrfFilter.class)
-			.requestCache((cache) -> cache.disable())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-			.logout((logout) -> logout
-				.logoutRequestMatcher(PathPatternRequestMatcher.pathPattern(HttpMethod.DELETE, "/api/session"))
-				.logoutSuccessHandler(new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
-			.authorizeHttpRequests((requests) -> requests
-				.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-				.requestMatchers(HttpMethod.GET, "/api/users", "/api/users/{id}", "/api/users/{id}/avatar/thumbnail")
-				.permitAll()
-				.requestMatchers(HttpMethod.POST, "/api/users").permitAll()
-				.requestMatchers("/api/users/{id}/avatar").access(new OwnerOrAdmin(true))
-				.requestMatchers("/api/users/{id}").access(new OwnerOrAdmin(false))
-				.requestMatchers("/api/session").permitAll()
-				.requestMatchers("/api/tokens", "/api/tokens/**").access(SecurityConfiguration::signedInWithPassword)
-				.requestMatchers("/api/jobs/**").hasRole("ADMIN")
-				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-				.requestMatchers("/actuator/**").hasRole("ADMIN")
-				.requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css", "/favicon.ico", "/error",
-						"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
-				.permitAll()
-				.anyRequest()
-				.authenticated());
-		return http.build();
+	/**
+	 * The filter chain only where there is a web server: the one-shot commands (process-avatars, create-admin)
+	 * run without one, and HttpSecurity does not exist there.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	static class FilterChainConfiguration {
+
+		@Bean
+		SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityContextRepository contexts,
+				CookieCsrfTokenRepository csrfTokens, ProblemResponses problems, TokenStore tokens, RateLimiter limiter,
+				RateLimitProperties limits, JwtAccounts.IdentityProvider identityProvider, JwtProperties jwt,
+				AccountService accounts) {
+			// Tokens: no session, no cookie, so no CSRF (a browser never adds an Authorization header by itself).
+			http.securityContext((context) -> context.securityContextRepository(contexts))
+				// The page has no inline script; a pasted <script> in a display name could not run even if it got in.
+				.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+					.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+					.frameOptions((frames) -> frames.deny()))
+				.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers(BearerTokenFilter::isBearer))
+				.addFilterBefore(new BearerTokenFilter(tokens, problems, identityProvider, jwt, accounts), AnonymousAuthenticationFilter.class)
+				.addFilterAfter(new UploadRateLimitFilter(limiter, limits, problems), AuthorizationFilter.class)
+				// The cookie is written only once something reads the token: read it on every request, so the
+				// page always has one.
+				.addFilterAfter(new CsrfCookieFilter(), CsrfFilter.class)
+				.requestCache((cache) -> cache.disable())
+				.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+				.logout((logout) -> logout
+					.logoutRequestMatcher(PathPatternRequestMatcher.pathPattern(HttpMethod.DELETE, "/api/session"))
+					.logoutSuccessHandler(new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
+				.authorizeHttpRequests((requests) -> requests
+					.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+					.requestMatchers(HttpMethod.GET, "/api/users", "/api/users/{id}", "/api/users/{id}/avatar/thumbnail")
+					.permitAll()
+					.requestMatchers(HttpMethod.POST, "/api/users").permitAll()
+					.requestMatchers("/api/users/{id}/avatar").access(new OwnerOrAdmin(true))
+					.requestMatchers("/api/users/{id}").access(new OwnerOrAdmin(false))
+					.requestMatchers("/api/session").permitAll()
+					.requestMatchers("/api/tokens", "/api/tokens/**").access(SecurityConfiguration::signedInWithPassword)
+					.requestMatchers("/api/jobs/**").hasRole("ADMIN")
+					.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+					.requestMatchers("/actuator/**").hasRole("ADMIN")
+					.requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css", "/favicon.ico", "/error",
+							"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+					.permitAll()
+					.anyRequest()
+					.authenticated());
+			return http.build();
+		}
+
 	}
 
 	/** Tokens are managed with the password's session only: a leaked token cannot mint or hide others. */
