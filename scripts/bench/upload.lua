@@ -1,6 +1,7 @@
 -- wrk script for scripts/bench.sh: every request uploads the same JPEG as multipart/form-data.
 -- BENCH_FILE: the JPEG; BENCH_TARGET: "app" (POST /api/users/{id}/avatar, ids BENCH_FIRST_USER ..
--- BENCH_FIRST_USER + BENCH_USERS - 1 in turn) or "nginx" (POST /upload).
+-- BENCH_FIRST_USER + BENCH_USERS - 1 in turn) or "nginx" (POST /upload). BENCH_COOKIE and BENCH_XSRF: a
+-- signed-in admin's session and CSRF token (see upload.sh), sent to both targets alike.
 local file = assert(io.open(os.getenv("BENCH_FILE"), "rb"))
 local jpeg = file:read("*a")
 file:close()
@@ -8,6 +9,10 @@ file:close()
 local boundary = "----avatars-bench"
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+if os.getenv("BENCH_COOKIE") then
+  wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
+  wrk.headers["X-XSRF-TOKEN"] = os.getenv("BENCH_XSRF")
+end
 wrk.body = "--" .. boundary .. "\r\n"
   .. "Content-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
   .. "Content-Type: image/jpeg\r\n\r\n" .. jpeg .. "\r\n--" .. boundary .. "--\r\n"

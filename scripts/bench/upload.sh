@@ -30,20 +30,34 @@ echo "upload: $bytes bytes, 2500×1875 JPEG; wrk -t2 -c16 -d20s"
 users=64
 connections=16
 
-# The app, as ./mvnw spring-boot:run would start it, in its own home.
+# The app, as ./mvnw spring-boot:run would start it, in its own home, with an admin for this run only (a random
+# password, passed in the environment so that it shows in no process listing), and no upload limit: wrk
+# sends thousands of uploads a minute, which the limit of 30 per user per 30 minutes would refuse.
 port=$(free_port)
-java -jar target/avatars.jar --server.port="$port" --avatars.home="$work/app" --avatars.processing.cron=- \
+admin_password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
+AVATARS_ADMIN_USERNAME=bench AVATARS_ADMIN_PASSWORD=$admin_password \
+  java -jar target/avatars.jar --server.port="$port" --avatars.home="$work/app" --avatars.processing.cron=- \
+  --avatars.rate-limit.uploads=0 \
   > "$work/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && break; sleep 0.5; done
+# Sign in as the page does: the session cookie, and the CSRF token sent back as a header. wrk sends both with
+# every upload; the admin may upload for every user.
+cookies="$work/cookies.txt"
+cookie() { awk -v name="$1" '$6 == name { print $7 }' "$cookies"; }
+curl -sf -c "$cookies" "http://127.0.0.1:$port/api/session" > /dev/null
+curl -sf -b "$cookies" -c "$cookies" -H "X-XSRF-TOKEN: $(cookie XSRF-TOKEN)" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"bench\",\"password\":\"$admin_password\"}" "http://127.0.0.1:$port/api/session" > /dev/null
 first=
 for i in $(seq $users); do
-  id=$(curl -sf -H 'Content-Type: application/json' -d "{\"username\":\"wrk$i\",\"displayName\":\"wrk $i\"}" \
+  id=$(curl -sf -b "$cookies" -H "X-XSRF-TOKEN: $(cookie XSRF-TOKEN)" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"wrk$i\",\"displayName\":\"wrk $i\",\"password\":\"wrk password $i\"}" \
     "http://127.0.0.1:$port/api/users" | sed -E 's/^\{"id":([0-9]+).*/\1/')
   first=${first:-$id}
 done
 # One wrk run against TARGET (app or nginx) on PORT for SECONDS; prints wrk's RESULT line.
 load() {
+  BENCH_COOKIE="JSESSIONID=$(cookie JSESSIONID); XSRF-TOKEN=$(cookie XSRF-TOKEN)" BENCH_XSRF=$(cookie XSRF-TOKEN) \
   BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=$1 BENCH_FIRST_USER=${first:-1} BENCH_USERS=$users \
     wrk -t2 -c$connections -d"$3"s -s scripts/bench/upload.lua "http://127.0.0.1:$2" | grep RESULT
 }

@@ -5,14 +5,24 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
 
 const state = {
-  user: null,        // the selected user, as the API returns it
+  session: null,     // who is signed in: {signedIn, id, username, displayName, role}
+  user: null,        // the signed-in person's avatar state, as GET /api/users/{id}/avatar returns it
   file: null,        // the chosen picture, not yet uploaded
   crop: null,        // {x, y, size}: fractions of the upright preview (corner of width/height, side of the shorter side)
   pollTimer: null,
 };
 
+/** The CSRF token the server put in the XSRF-TOKEN cookie; every change sends it back as a header. */
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]*)/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
 async function api(method, url, body) {
   const options = { method, headers: { Accept: 'application/json, application/problem+json' } };
+  if (method !== 'GET' && csrfToken()) {
+    options.headers['X-XSRF-TOKEN'] = csrfToken();
+  }
   if (body !== undefined) {
     options.headers['Content-Type'] = 'application/json';
     options.body = JSON.stringify(body);
@@ -29,7 +39,7 @@ async function api(method, url, body) {
 function avatarImage(user, className, alt) {
   const img = document.createElement('img');
   img.className = `avatar ${className}`;
-  img.src = user.avatar.thumbnailUrl;
+  img.src = user.thumbnailUrl;
   img.alt = alt;
   return img;
 }
@@ -38,7 +48,185 @@ function statusLabel(status) {
   return { NONE: 'No picture yet', PENDING: 'Pending', PROCESSING: 'Processing', READY: 'Ready', FAILED: 'Failed' }[status] || status;
 }
 
-// ---- choosing a user ------------------------------------------------------------------------------------------
+// ---- signing up, in and out ------------------------------------------------------------------------------------
+
+/** Asks who is signed in (which also sets the CSRF cookie) and shows the page for them. */
+async function refreshSession() {
+  try {
+    state.session = await api('GET', '/api/session');
+  } catch (error) {
+    state.session = { signedIn: false };
+  }
+  showSession();
+}
+
+function showSession() {
+  const session = state.session;
+  const signedIn = Boolean(session && session.signedIn);
+  $('signed-out').hidden = signedIn;
+  $('signed-in').hidden = !signedIn;
+  $('me').hidden = !signedIn;
+  $('operations').hidden = !(signedIn && session.role === 'ADMIN');
+  $('tokens').hidden = !signedIn;
+  $('token-scope-admin').hidden = !(signedIn && session.role === 'ADMIN');
+  $('token-scope-admin').disabled = !(signedIn && session.role === 'ADMIN');
+  $('token-message').textContent = '';
+  clearTimeout(state.pollTimer);
+  state.user = null;
+  // Whoever signs in next starts with a clean upload form, not the previous person's picture.
+  state.file = null;
+  state.crop = null;
+  $('crop-area').hidden = true;
+  $('upload-message').textContent = '';
+  $('upload-progress').value = 0;
+  $('process-report').textContent = '';
+  if (signedIn) {
+    $('signed-in-name').textContent = `${session.displayName} (@${session.username})`;
+    $('signed-in-role').textContent = session.role === 'ADMIN' ? 'Admin' : '';
+    $('my-name').textContent = `${session.displayName} (@${session.username})`;
+    refreshMyAvatar();
+    refreshTokens();
+    if (session.role === 'ADMIN') {
+      refreshOperations();
+    }
+  }
+}
+
+async function signIn(username, password) {
+  state.session = await api('POST', '/api/session', { username, password });
+  showSession();
+}
+
+$('sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('sign-in-message');
+  message.textContent = '';
+  try {
+    await signIn($('sign-in-username').value.trim(), $('sign-in-password').value);
+    $('sign-in').reset();
+  } catch (error) {
+    message.textContent = error.message;
+  }
+});
+
+$('create-user').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('create-message');
+  message.textContent = '';
+  const username = $('new-username').value.trim();
+  const password = $('new-password').value;
+  try {
+    await api('POST', '/api/users', { username, displayName: $('new-display-name').value.trim(), password });
+    await signIn(username, password);
+    $('create-user').reset();
+    refreshPeople();
+  } catch (error) {
+    message.textContent = error.message;
+  }
+});
+
+$('sign-out').addEventListener('click', async () => {
+  try {
+    await api('DELETE', '/api/session');
+  } catch (error) {
+    $('account-message').textContent = error.message;
+  }
+  await refreshSession();
+});
+
+$('change-account').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('account-message');
+  message.className = 'message';
+  message.textContent = '';
+  const change = {};
+  const displayName = $('change-display-name').value.trim();
+  if (displayName) change.displayName = displayName;
+  if ($('change-password').value) {
+    change.password = $('change-password').value;
+    change.currentPassword = $('current-password').value;
+  }
+  try {
+    await api('PATCH', `/api/users/${state.session.id}`, change);
+    $('change-account').reset();
+    message.className = 'message ok';
+    message.textContent = 'Saved.';
+    await refreshSession();
+    refreshPeople();
+  } catch (error) {
+    message.textContent = error.message;
+  }
+});
+
+$('delete-account').addEventListener('click', async () => {
+  if (!window.confirm('Delete your account and your picture for good?')) {
+    return;
+  }
+  try {
+    await api('DELETE', `/api/users/${state.session.id}`);
+    await api('DELETE', '/api/session').catch(() => {});
+  } catch (error) {
+    $('account-message').textContent = error.message;
+  }
+  await refreshSession();
+  refreshPeople();
+});
+
+// ---- API tokens -----------------------------------------------------------------------------------------------
+
+async function refreshTokens() {
+  try {
+    const tokens = await api('GET', '/api/tokens');
+    $('token-list').replaceChildren(...tokens.map((token) => {
+      const li = document.createElement('li');
+      const state = token.revokedAt ? 'revoked'
+        : (token.expiresAt && new Date(token.expiresAt) < new Date() ? 'expired'
+          : (token.expiresAt ? `until ${new Date(token.expiresAt).toLocaleDateString()}` : 'no expiry'));
+      li.append(`${token.name} (${token.scope}, ${state}) `);
+      if (!token.revokedAt) {
+        const revoke = document.createElement('button');
+        revoke.type = 'button';
+        revoke.textContent = 'Revoke';
+        revoke.setAttribute('aria-label', `Revoke ${token.name}`);
+        revoke.addEventListener('click', async () => {
+          try {
+            await api('DELETE', `/api/tokens/${token.id}`);
+          } catch (error) {
+            $('token-message').textContent = error.message;
+          }
+          refreshTokens();
+        });
+        li.append(revoke);
+      }
+      return li;
+    }));
+  } catch (error) {
+    $('token-message').textContent = error.message;
+  }
+}
+
+$('create-token').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('token-message');
+  message.className = 'message';
+  message.textContent = '';
+  const days = $('token-expiry').value;
+  const request = { name: $('token-name').value.trim(), scope: $('token-scope').value };
+  if (days) {
+    request.expiresAt = new Date(Date.now() + Number(days) * 86400000).toISOString();
+  }
+  try {
+    const created = await api('POST', '/api/tokens', request);
+    $('create-token').reset();
+    message.className = 'message ok';
+    message.textContent = `Your new token (copy it now, it is not shown again): ${created.token}`;
+    refreshTokens();
+  } catch (error) {
+    message.textContent = error.message;
+  }
+});
+
+// ---- finding people --------------------------------------------------------------------------------------------
 
 let searchTimer = null;
 $('user-search').addEventListener('input', () => {
@@ -57,12 +245,7 @@ async function searchUsers() {
     const page = await api('GET', `/api/users?size=20&q=${encodeURIComponent(q)}`);
     list.replaceChildren(...page.items.map((user) => {
       const li = document.createElement('li');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.setAttribute('aria-pressed', String(state.user !== null && state.user.id === user.id));
-      button.append(avatarImage(user, 'small', ''), `${user.displayName} (@${user.username})`);
-      button.addEventListener('click', () => selectUser(user));
-      li.append(button);
+      li.append(avatarImage(user, 'small', ''), `${user.displayName} (@${user.username})`);
       return li;
     }));
     if (page.items.length === 0) {
@@ -75,69 +258,44 @@ async function searchUsers() {
   }
 }
 
-$('create-user').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const message = $('create-message');
-  message.textContent = '';
-  try {
-    const user = await api('POST', '/api/users', {
-      username: $('new-username').value.trim(),
-      displayName: $('new-display-name').value.trim(),
-    });
-    $('create-user').reset();
-    selectUser(user);
-    refreshPeople();
-  } catch (error) {
-    message.textContent = error.message;
-  }
-});
+// ---- your avatar -----------------------------------------------------------------------------------------------
 
-function selectUser(user) {
-  state.user = user;
-  $('me').hidden = false;
-  showUser(user);
-  $('upload-message').textContent = '';
-  for (const button of $('user-results').querySelectorAll('button')) {
-    button.setAttribute('aria-pressed', 'false');
+async function refreshMyAvatar() {
+  if (!state.session || !state.session.signedIn) {
+    return;
+  }
+  try {
+    showAvatar(await api('GET', `/api/users/${state.session.id}/avatar`));
+  } catch (error) {
+    $('my-error').textContent = error.message;
+  }
+}
+
+function showAvatar(avatar) {
+  const previous = state.user;
+  state.user = avatar;
+  const badge = $('my-status');
+  badge.textContent = statusLabel(avatar.status);
+  badge.className = `badge ${avatar.status}`;
+  $('my-error').textContent = avatar.status === 'FAILED' ? avatar.error || '' : '';
+  const img = $('my-avatar');
+  // The versioned URL changes exactly when the picture does, so this swaps the image only then.
+  if (img.getAttribute('src') !== avatar.thumbnailUrl) {
+    img.src = avatar.thumbnailUrl;
+  }
+  if (previous && previous.status !== avatar.status) {
+    refreshPeople();
   }
   pollWhilePending();
 }
 
-function showUser(user) {
-  $('my-name').textContent = `${user.displayName} (@${user.username})`;
-  const badge = $('my-status');
-  badge.textContent = statusLabel(user.avatar.status);
-  badge.className = `badge ${user.avatar.status}`;
-  $('my-error').textContent = user.avatar.status === 'FAILED' ? user.avatar.error || '' : '';
-  const img = $('my-avatar');
-  // The versioned URL changes exactly when the picture does, so this swaps the image only then.
-  if (img.getAttribute('src') !== user.avatar.thumbnailUrl) {
-    img.src = user.avatar.thumbnailUrl;
-  }
-}
-
 function pollWhilePending() {
   clearTimeout(state.pollTimer);
-  const status = state.user && state.user.avatar.status;
+  const status = state.user && state.user.status;
   if (status !== 'PENDING' && status !== 'PROCESSING') {
     return;
   }
-  state.pollTimer = setTimeout(async () => {
-    try {
-      const user = await api('GET', `/api/users/${state.user.id}`);
-      if (state.user && user.id === state.user.id) {
-        const changed = user.avatar.status !== state.user.avatar.status;
-        state.user = user;
-        showUser(user);
-        if (changed) {
-          refreshPeople();
-        }
-      }
-    } catch (error) {
-      $('my-error').textContent = error.message;
-    }
-    pollWhilePending();
-  }, POLL_MS);
+  state.pollTimer = setTimeout(refreshMyAvatar, POLL_MS);
 }
 
 // ---- choosing a picture and its crop ---------------------------------------------------------------------------
@@ -305,7 +463,7 @@ box.addEventListener('keydown', (event) => {
 // ---- uploading -------------------------------------------------------------------------------------------------
 
 $('upload-button').addEventListener('click', () => {
-  if (!state.user || !state.file) {
+  if (!state.session || !state.session.signedIn || !state.file) {
     return;
   }
   const form = new FormData();
@@ -325,8 +483,11 @@ $('upload-button').addEventListener('click', () => {
 
   // XMLHttpRequest, not fetch: only it reports upload progress.
   const request = new XMLHttpRequest();
-  request.open('POST', `/api/users/${state.user.id}/avatar`);
+  request.open('POST', `/api/users/${state.session.id}/avatar`);
   request.setRequestHeader('Accept', 'application/json, application/problem+json');
+  if (csrfToken()) {
+    request.setRequestHeader('X-XSRF-TOKEN', csrfToken());
+  }
   request.upload.addEventListener('progress', (event) => {
     if (event.lengthComputable) {
       progress.value = Math.round((event.loaded / event.total) * 100);
@@ -344,11 +505,11 @@ $('upload-button').addEventListener('click', () => {
       progress.value = 100;
       message.className = 'message ok';
       message.textContent = 'Uploaded. Your thumbnail is on its way.';
-      state.user = body;
-      showUser(body);
-      pollWhilePending();
+      showAvatar(body);
       refreshPeople();
-      refreshOperations();
+      if (state.session.role === 'ADMIN') {
+        refreshOperations();
+      }
     } else {
       progress.value = 0;
       message.textContent = (body && body.detail) || `The upload failed (${request.status}).`;
@@ -374,10 +535,7 @@ async function refreshPeople() {
       who.className = 'who';
       who.textContent = user.displayName;
       who.title = `@${user.username}`;
-      const badge = document.createElement('span');
-      badge.className = `badge ${user.avatar.status}`;
-      badge.textContent = statusLabel(user.avatar.status);
-      li.append(who, badge);
+      li.append(who);
       return li;
     }));
   } catch (error) {
@@ -393,6 +551,9 @@ function age(seconds) {
 }
 
 async function refreshOperations() {
+  if (!state.session || state.session.role !== 'ADMIN') {
+    return;
+  }
   try {
     const health = await api('GET', '/actuator/health');
     const backlog = health.components && health.components.backlog && health.components.backlog.details;
@@ -436,13 +597,9 @@ $('process-now').addEventListener('click', async () => {
   button.disabled = false;
   refreshOperations();
   refreshPeople();
-  if (state.user) {
-    clearTimeout(state.pollTimer);
-    state.user = await api('GET', `/api/users/${state.user.id}`);
-    showUser(state.user);
-  }
+  refreshMyAvatar();
 });
 
+refreshSession();
 refreshPeople();
-refreshOperations();
 setInterval(refreshOperations, 15000);

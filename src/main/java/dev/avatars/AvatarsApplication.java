@@ -12,22 +12,32 @@ public class AvatarsApplication {
 	/** The one-shot command for system cron; see {@code dev.avatars.job.ProcessAvatarsCommand}. */
 	static final String PROCESS_AVATARS = "process-avatars";
 
+	/** The one-shot command that makes an admin; see {@code dev.avatars.security.CreateAdminCommand}. */
+	static final String CREATE_ADMIN = "create-admin";
+
 	public static void main(String[] args) {
 		if (args.length > 0 && PROCESS_AVATARS.equals(args[0])) {
 			System.exit(processAvatars(args));
 		}
+		if (args.length > 0 && CREATE_ADMIN.equals(args[0])) {
+			System.exit(command(CREATE_ADMIN, args, "cli", CREATE_ADMIN));
+		}
 		SpringApplication.run(AvatarsApplication.class, args);
 	}
 
-	/** Exit code 2 when the application cannot even start: bad configuration, database unreachable. */
 	static int processAvatars(String[] args) {
+		return command(PROCESS_AVATARS, args, "cli");
+	}
+
+	/** Exit code 2 when the application cannot even start: bad configuration, database unreachable. */
+	static int command(String name, String[] args, String... profiles) {
 		SpringApplication application = new SpringApplication(AvatarsApplication.class);
-		application.setAdditionalProfiles("cli");
+		application.setAdditionalProfiles(profiles);
 		try (ConfigurableApplicationContext context = application.run(args)) {
 			return SpringApplication.exit(context);
 		}
 		catch (RuntimeException ex) {
-			System.err.println(PROCESS_AVATARS + ": cannot run: " + rootCause(ex));
+			System.err.println(name + ": cannot run: " + rootCause(ex));
 			return 2;
 		}
 	}

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.avatars.user.Account;
+import dev.avatars.user.AccountService;
+import dev.avatars.user.Role;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,11 +18,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
@@ -32,11 +38,19 @@ public abstract class ApiTestSupport {
 
 	protected static final Path HOME = createHome();
 
+	/** Every test user's password (at least 10 characters, not the username). */
+	protected static final String PASSWORD = "correct horse battery";
+
+	protected static final String ADMIN = "root";
+
 	@Autowired
 	protected MockMvc mvc;
 
 	@Autowired
 	protected JdbcClient jdbc;
+
+	@Autowired
+	protected AccountService accounts;
 
 	@DynamicPropertySource
 	static void home(DynamicPropertyRegistry registry) {
@@ -57,6 +71,7 @@ public abstract class ApiTestSupport {
 	@BeforeEach
 	void emptyDatabaseAndUploads() throws IOException {
 		this.jdbc.sql("DELETE FROM job_runs").update();
+		this.jdbc.sql("DELETE FROM rate_limits").update();
 		this.jdbc.sql("DELETE FROM avatars").update();
 		this.jdbc.sql("DELETE FROM users").update();
 		for (Path file : storedFiles()) {
@@ -75,19 +90,66 @@ public abstract class ApiTestSupport {
 		}
 	}
 
+	/** Signs up {@code username} with {@link #PASSWORD}, as the page does. */
 	protected long createUser(String username) throws Exception {
 		String body = this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"" + username + "\",\"displayName\":\"" + username + "\"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"" + username + "\",\"displayName\":\"" + username + "\",\"password\":\""
+						+ PASSWORD + "\"}"))
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
 		return Long.parseLong(body.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
 	}
 
+	/** The admin {@link #ADMIN} (with {@link #PASSWORD}), made on first use in a test. */
+	protected long adminId() {
+		if (this.jdbc.sql("SELECT COUNT(*) FROM users WHERE username = ?").param(ADMIN).query(Long.class).single() == 0) {
+			this.accounts.createOrUpdateAdmin(ADMIN, PASSWORD);
+		}
+		return this.jdbc.sql("SELECT id FROM users WHERE username = ?").param(ADMIN).query(Long.class).single();
+	}
+
+	/**
+	 * The CSRF token as the page sends it: the XSRF-TOKEN cookie's value echoed in the X-XSRF-TOKEN header.
+	 * Not spring-security-test's csrf(), which swaps the app's cookie repository for a session-based one in
+	 * the shared filter chain, so that later requests of any test on that context get no cookie.
+	 */
+	protected static RequestPostProcessor csrf() {
+		return (request) -> {
+			String token = java.util.UUID.randomUUID().toString();
+			jakarta.servlet.http.Cookie[] existing = request.getCookies();
+			java.util.List<jakarta.servlet.http.Cookie> cookies = new java.util.ArrayList<>(
+					(existing != null) ? java.util.List.of(existing) : java.util.List.of());
+			cookies.add(new jakarta.servlet.http.Cookie("XSRF-TOKEN", token));
+			request.setCookies(cookies.toArray(jakarta.servlet.http.Cookie[]::new));
+			request.addHeader("X-XSRF-TOKEN", token);
+			return request;
+		};
+	}
+
+	/** A request by the signed-in user {@code userId}, with the page's CSRF token. */
+	protected RequestPostProcessor as(long userId) {
+		Account account = this.accounts.find(userId).orElseThrow();
+		account.eraseCredentials();
+		return (request) -> csrf().postProcessRequest(authentication(UsernamePasswordAuthenticationToken
+			.authenticated(account, null, account.getAuthorities())).postProcessRequest(request));
+	}
+
+	/** A request by a signed-in admin, with the page's CSRF token. */
+	protected RequestPostProcessor asAdmin() {
+		return as(adminId());
+	}
+
 	protected ResultActions upload(long userId, byte[] content, String filename, String contentType) throws Exception {
 		return this.mvc.perform(new MultipartBody().file("file", filename, contentType, content)
-			.post("/api/users/{id}/avatar", userId));
+			.post("/api/users/{id}/avatar", userId).with(as(userId)));
+	}
+
+	/** The avatar's state as its owner sees it: {@code GET /api/users/{id}/avatar}. */
+	protected ResultActions avatarState(long userId) throws Exception {
+		return this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+			.get("/api/users/{id}/avatar", userId).with(as(userId)));
 	}
 
 	protected Map<String, Object> avatarRow(long userId) {

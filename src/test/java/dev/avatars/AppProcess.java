@@ -31,6 +31,14 @@ public final class AppProcess implements AutoCloseable {
 
 	private final int port;
 
+	/** The admin every web app started here has: made at start-up from these (AVATARS_ADMIN_*). */
+	public static final String ADMIN_USERNAME = "it-admin";
+
+	public static final String ADMIN_PASSWORD = "it-" + java.util.UUID.randomUUID();
+
+	/** Signed in as the admin once the app is up: get/post below go through it. */
+	private WebSession admin;
+
 	private AppProcess(Process process, Path log, int port) {
 		this.process = process;
 		this.log = log;
@@ -93,10 +101,15 @@ public final class AppProcess implements AutoCloseable {
 	private static AppProcess startWeb(List<String> jvmOptions, Path jar, Path workingDir,
 			Map<String, String> environment, Path log, List<String> args) throws Exception {
 		int port = freePort();
-		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
+		List<String> all = new ArrayList<>(List.of("--server.port=" + port,
+				"--avatars.admin.username=" + ADMIN_USERNAME, "--avatars.admin.password=" + ADMIN_PASSWORD,
+				// These tests upload far more than a person would (the admin re-uploads for many users); the
+				// limits have their own tests.
+				"--avatars.rate-limit.uploads=0"));
 		all.addAll(args);
 		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, environment, log, all), log, port);
 		app.awaitUp();
+		app.admin = WebSession.signIn(app.baseUrl(), ADMIN_USERNAME, ADMIN_PASSWORD);
 		return app;
 	}
 
@@ -111,13 +124,15 @@ public final class AppProcess implements AutoCloseable {
 	}
 
 	private void awaitUp() throws Exception {
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+		// Generous: on a shared two-core machine under load a start took over 90 s (ApplicationHomeIT, 2 December).
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
 		while (Instant.now().isBefore(deadline)) {
 			if (!this.process.isAlive()) {
 				throw new IllegalStateException("The app exited early:\n" + Files.readString(this.log));
 			}
 			try {
-				if (get("/actuator/health").statusCode() == 200) {
+				if (HTTP.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
+						HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
 					return;
 				}
 			}
@@ -148,29 +163,32 @@ public final class AppProcess implements AutoCloseable {
 		return "http://localhost:" + this.port;
 	}
 
+	/** The signed-in admin's session, which {@link #get}, {@link #postJson} and {@link #postFile} use. */
+	public WebSession admin() {
+		return this.admin;
+	}
+
 	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+		return this.admin.get(path);
 	}
 
 	public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-		return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+		return this.admin.postJson(path, json);
 	}
 
 	public HttpResponse<String> postFile(String path, byte[] content) throws IOException, InterruptedException {
-		return HTTP.send(HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", MultipartBody.contentType())
-			.POST(HttpRequest.BodyPublishers.ofByteArray(new MultipartBody().file("file", "a.jpg", "image/jpeg", content)
-				.bytes()))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return this.admin.postFile(path, content);
 	}
 
-	/** Creates a user and uploads a picture for them; returns the user's id. */
+	/** The password of users made by {@link #userWithUpload}. */
+	public static final String USER_PASSWORD = "user password 1";
+
+	/** Signs a user up, and as that user uploads a picture; returns the user's id. */
 	public long userWithUpload(String username, byte[] picture) throws IOException, InterruptedException {
-		String created = postJson("/api/users", "{\"username\":\"" + username + "\",\"displayName\":\"" + username + "\"}")
-			.body();
-		long id = Long.parseLong(created.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
-		HttpResponse<String> upload = postFile("/api/users/" + id + "/avatar", picture);
+		WebSession user = WebSession.signUp(baseUrl(), username, USER_PASSWORD);
+		String me = user.get("/api/session").body();
+		long id = Long.parseLong(JsonText.first(me, "\"id\":(\\d+)"));
+		HttpResponse<String> upload = user.postFile("/api/users/" + id + "/avatar", picture);
 		if (upload.statusCode() != 202) {
 			throw new IllegalStateException("Upload refused: " + upload.body());
 		}

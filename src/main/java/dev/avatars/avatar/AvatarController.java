@@ -55,8 +55,11 @@ class AvatarController {
 
 	private final UserService users;
 
+	private final AvatarService avatars;
+
 	AvatarController(AvatarUploadService uploads, AvatarStore store, AvatarStorage storage,
-			ThumbnailProperties thumbnails, UserService users) {
+			ThumbnailProperties thumbnails, UserService users, AvatarService avatars) {
+		this.avatars = avatars;
 		this.uploads = uploads;
 		this.store = store;
 		this.storage = storage;
@@ -71,6 +74,10 @@ class AvatarController {
 					+ "thumbnail job. The picture's type is judged by its content, never by its name or Content-Type. "
 					+ "cropX, cropY and cropSize (all three, or none for the centre square) choose the square to keep.")
 	@ApiResponse(responseCode = "202", description = "Stored; the avatar is PENDING")
+	@ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "403", description = "Someone else's avatar", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "400", description = "No file part, an empty file, or a crop that is incomplete or outside the picture", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
@@ -86,10 +93,24 @@ class AvatarController {
 					schema = @Schema(implementation = ProblemDetail.class)))
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
 			mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class)))
-	UserResponse upload(@PathVariable long id, HttpServletRequest request) throws IOException {
+	AvatarView upload(@PathVariable long id, HttpServletRequest request) throws IOException {
 		// The body is read here, as it arrives, not by the container (see MultipartUpload).
 		this.uploads.accept(id, request.getContentType(), request.getInputStream(), request::getParameter);
-		return this.users.get(id);
+		return this.avatars.view(id);
+	}
+
+	@GetMapping
+	@Operation(summary = "The avatar's state (the user or an admin)",
+			description = "Whether a picture waits for the job, is ready or failed, and why it failed.")
+	@ApiResponse(responseCode = "200", description = "The avatar's state")
+	@ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "403", description = "Someone else's avatar", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	AvatarView status(@PathVariable long id) {
+		return this.store.find(id).map((row) -> this.avatars.view(id)).orElseThrow(() -> new UserNotFoundException(id));
 	}
 
 	/** The upload form, as the API documentation shows it. */

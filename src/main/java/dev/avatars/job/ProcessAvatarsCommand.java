@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * for failures before this point, such as an unreachable database).
  */
 @Component
-@Profile("cli")
+@Profile("cli & !create-admin")
 class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 
 	static final String NAME = "process-avatars";

@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -26,6 +28,13 @@ class User {
 	@Column(nullable = false)
 	private Instant createdAt;
 
+	/** Spring Security's delegating format ({@code {bcrypt}...}); null for users made before accounts existed. */
+	private String passwordHash;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, length = 8)
+	private Role role = Role.USER;
+
 	protected User() {
 	}
 
@@ -45,6 +54,26 @@ class User {
 
 	String getDisplayName() {
 		return this.displayName;
+	}
+
+	void setDisplayName(String displayName) {
+		this.displayName = displayName;
+	}
+
+	String getPasswordHash() {
+		return this.passwordHash;
+	}
+
+	void setPasswordHash(String passwordHash) {
+		this.passwordHash = passwordHash;
+	}
+
+	Role getRole() {
+		return this.role;
+	}
+
+	void setRole(Role role) {
+		this.role = role;
 	}
 
 }

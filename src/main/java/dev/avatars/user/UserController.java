@@ -16,9 +16,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -40,9 +42,10 @@ class UserController {
 	}
 
 	@PostMapping
-	@Operation(summary = "Create a user")
+	@Operation(summary = "Sign up: create a user with a password",
+			description = "Anyone may sign up; then sign in with POST /api/session.")
 	@ApiResponse(responseCode = "201", description = "Created; Location names the new user")
-	@ApiResponse(responseCode = "400", description = "Invalid username or display name; 'errors' lists the fields",
+	@ApiResponse(responseCode = "400", description = "Invalid username, display name or password (at least 10 characters, not the username); 'errors' lists the fields",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 					schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "409", description = "Username taken", content = @Content(
@@ -71,6 +74,22 @@ class UserController {
 		return this.users.list(q, page, size);
 	}
 
+	@PatchMapping("/{id}")
+	@Operation(summary = "Change a display name or password (the user or an admin)",
+			description = "Fields left out stay as they are. Changing one's own password takes currentPassword too.")
+	@ApiResponse(responseCode = "200", description = "The user")
+	@ApiResponse(responseCode = "400", description = "Invalid display name or password, or a wrong currentPassword",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+					schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "403", description = "Someone else's account", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	UserResponse update(@PathVariable long id, @Valid @RequestBody UpdateUserRequest request,
+			@AuthenticationPrincipal Account actor) {
+		return this.users.update(id, request, actor);
+	}
+
 	@GetMapping("/{id}")
 	@Operation(summary = "Get a user")
 	@ApiResponse(responseCode = "200", description = "The user")
@@ -82,12 +101,21 @@ class UserController {
 
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Delete a user and all of their files")
+	@Operation(summary = "Delete a user and all of their files (the user or an admin)")
 	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "403", description = "Someone else's account", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
-	void delete(@PathVariable long id) {
+	void delete(@PathVariable long id, @AuthenticationPrincipal Account actor,
+			jakarta.servlet.http.HttpServletRequest request) {
 		this.users.delete(id);
+		if (actor != null && actor.id() == id && request.getSession(false) != null) {
+			// Deleting one's own account signs out: the session's principal no longer exists.
+			request.getSession(false).invalidate();
+		}
 	}
 
 }

@@ -1,7 +1,8 @@
 package dev.avatars.user;
 
-import dev.avatars.avatar.AvatarView;
-
-/** A user as the API shows it, with the state of their avatar. */
-public record UserResponse(long id, String username, String displayName, AvatarView avatar) {
+/**
+ * A user as anyone may see them: who they are and where their picture is. The avatar's state (pending, failed
+ * and why) is for the user and admins only: {@code GET /api/users/{id}/avatar}.
+ */
+public record UserResponse(long id, String username, String displayName, String thumbnailUrl) {
 }

@@ -8,6 +8,7 @@ import dev.avatars.avatar.AvatarService;
 import dev.avatars.avatar.AvatarView;
 
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -21,9 +22,12 @@ public class UserService {
 
 	private final AvatarService avatars;
 
-	UserService(UserRepository users, AvatarService avatars) {
+	private final PasswordEncoder passwords;
+
+	UserService(UserRepository users, AvatarService avatars, PasswordEncoder passwords) {
 		this.users = users;
 		this.avatars = avatars;
+		this.passwords = passwords;
 	}
 
 	@Transactional
@@ -31,9 +35,10 @@ public class UserService {
 		if (this.users.existsByUsername(request.username())) {
 			throw new UsernameTakenException(request.username());
 		}
-		User user;
+		User user = new User(request.username(), request.displayName().strip(), Instant.now());
+		user.setPasswordHash(this.passwords.encode(request.password()));
 		try {
-			user = this.users.saveAndFlush(new User(request.username(), request.displayName().strip(), Instant.now()));
+			user = this.users.saveAndFlush(user);
 		}
 		catch (DataIntegrityViolationException ex) {
 			// Two requests for one name at once: the unique constraint decides.
@@ -61,6 +66,27 @@ public class UserService {
 		return new UserPage(items, page, size, users.getTotalElements());
 	}
 
+	/** {@code actor} is the signed-in account: changing one's own password takes the current one. */
+	@Transactional
+	UserResponse update(long id, UpdateUserRequest request, Account actor) {
+		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
+		if (request.displayName() != null) {
+			user.setDisplayName(request.displayName().strip());
+		}
+		if (request.password() != null) {
+			PasswordRules.problem(user.getUsername(), request.password()).ifPresent((problem) -> {
+				throw new InvalidFieldException("password", problem);
+			});
+			boolean ownAccount = actor != null && actor.id() == id;
+			if (ownAccount && (request.currentPassword() == null || user.getPasswordHash() == null
+					|| !this.passwords.matches(request.currentPassword(), user.getPasswordHash()))) {
+				throw new InvalidFieldException("currentPassword", "is not your current password");
+			}
+			user.setPasswordHash(this.passwords.encode(request.password()));
+		}
+		return toResponse(user, this.avatars.view(id));
+	}
+
 	@Transactional
 	void delete(long id) {
 		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
@@ -75,7 +101,7 @@ public class UserService {
 	}
 
 	private static UserResponse toResponse(User user, AvatarView avatar) {
-		return new UserResponse(user.getId(), user.getUsername(), user.getDisplayName(), avatar);
+		return new UserResponse(user.getId(), user.getUsername(), user.getDisplayName(), avatar.thumbnailUrl());
 	}
 
 }

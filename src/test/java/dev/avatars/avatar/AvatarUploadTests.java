@@ -40,9 +40,9 @@ class AvatarUploadTests extends ApiTestSupport {
 
 		upload(id, jpeg, "../../x.jpg", "image/jpeg").andExpect(status().isAccepted())
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
-			.andExpect(jsonPath("$.id").value(id))
-			.andExpect(jsonPath("$.avatar.status").value("PENDING"))
-			.andExpect(jsonPath("$.avatar.uploadedAt").isNotEmpty());
+			.andExpect(jsonPath("$.status").value("PENDING"))
+			.andExpect(jsonPath("$.uploadedAt").isNotEmpty())
+			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail"));
 
 		List<Path> files = storedFiles();
 		assertThat(files).hasSize(1);
@@ -148,7 +148,7 @@ class AvatarUploadTests extends ApiTestSupport {
 		Map<String, Object> rowBefore = avatarRow(id);
 		this.mvc
 			.perform(new MultipartBody().file("picture", "a.jpg", "image/jpeg", TestImages.jpeg(20, 20))
-				.post("/api/users/{id}/avatar", id))
+				.post("/api/users/{id}/avatar", id).with(as(id)))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.detail").value("Send the picture as a multipart/form-data field named 'file'."));
@@ -159,7 +159,7 @@ class AvatarUploadTests extends ApiTestSupport {
 	@Test
 	void nonMultipartRequestIsRefused() throws Exception {
 		long id = createUser("json");
-		this.mvc.perform(post("/api/users/{id}/avatar", id).contentType(MediaType.APPLICATION_JSON).content("{}"))
+		this.mvc.perform(post("/api/users/{id}/avatar", id).with(as(id)).contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.andExpect(status().isUnsupportedMediaType())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
 		assertThat(storedFiles()).isEmpty();
@@ -167,7 +167,10 @@ class AvatarUploadTests extends ApiTestSupport {
 
 	@Test
 	void uploadForUnknownUserIs404AndStoresNothing() throws Exception {
-		upload(999_999, TestImages.jpeg(64, 64), "a.jpg", "image/jpeg").andExpect(status().isNotFound())
+		// Only an admin may reach someone else's avatar, so only an admin learns that the user does not exist.
+		this.mvc.perform(new MultipartBody().file("file", "a.jpg", "image/jpeg", TestImages.jpeg(64, 64))
+			.post("/api/users/{id}/avatar", 999_999).with(asAdmin()))
+			.andExpect(status().isNotFound())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.detail").value("There is no user with id 999999."));
 		assertThat(storedFiles()).isEmpty();
@@ -202,15 +205,19 @@ class AvatarUploadTests extends ApiTestSupport {
 	@Test
 	void deletingAUserWhileTheirUploadsAreInFlightLeavesNoFileBehind() throws Exception {
 		long id = createUser("leaving");
+		// Signed in before the account goes: later requests of this session find no user.
+		org.springframework.test.web.servlet.request.RequestPostProcessor owner = as(id);
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		try {
 			List<Future<Integer>> uploads = new ArrayList<>();
 			for (int i = 0; i < 12; i++) {
 				byte[] image = TestImages.jpeg(80 + i, 80);
-				uploads.add(pool.submit(() -> upload(id, image, "a.jpg", "image/jpeg").andReturn().getResponse().getStatus()));
+				uploads.add(pool.submit(() -> this.mvc.perform(new MultipartBody().file("file", "a.jpg", "image/jpeg", image)
+					.post("/api/users/{id}/avatar", id).with(owner)).andReturn().getResponse().getStatus()));
 				if (i == 5) {
 					uploads.add(pool.submit(() -> this.mvc.perform(
-							org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/users/{id}", id))
+							org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/users/{id}", id)
+								.with(owner))
 						.andReturn().getResponse().getStatus()));
 				}
 			}

@@ -38,7 +38,7 @@ class CropUploadTests extends ApiTestSupport {
 		for (int i = 0; i < fields.length; i += 2) {
 			body.field(fields[i], fields[i + 1]);
 		}
-		return this.mvc.perform(body.post("/api/users/{id}/avatar", id));
+		return this.mvc.perform(body.post("/api/users/{id}/avatar", id).with(as(id)));
 	}
 
 	@Test
@@ -59,7 +59,7 @@ class CropUploadTests extends ApiTestSupport {
 		this.mvc
 			.perform(new MultipartBody().file("file", "a.jpg", "image/jpeg", picture)
 				.field("cropX", "0.25")
-				.post("/api/users/{id}/avatar?cropX=0.5&cropY=0.5&cropSize=0.5", id))
+				.post("/api/users/{id}/avatar?cropX=0.5&cropY=0.5&cropSize=0.5", id).with(as(id)))
 			.andExpect(status().isAccepted());
 		Map<String, Object> row = avatarRow(id);
 		assertThat(row.get("CROP_X")).isEqualTo(0.25);

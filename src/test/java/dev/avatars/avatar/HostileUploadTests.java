@@ -76,7 +76,7 @@ class HostileUploadTests extends ApiTestSupport {
 			.field("cropX", "0")
 			.field("cropY", "0")
 			.field("cropSize", "0.5")
-			.post("/api/users/{id}/avatar", id));
+			.post("/api/users/{id}/avatar", id).with(as(id)));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -1,14 +1,12 @@
 package dev.avatars.avatar;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 
 import dev.avatars.ApiTestSupport;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
+import dev.avatars.WebSession;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -70,12 +68,9 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 	}
 
 	private HttpResponse<String> send(long id, byte[] body) throws Exception {
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
-			.header("Content-Type", MultipartBody.contentType())
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
-			.build();
-		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		String username = this.jdbc.sql("SELECT username FROM users WHERE id = ?").param(id).query(String.class).single();
+		return WebSession.signIn("http://localhost:" + this.port, username, PASSWORD)
+			.postMultipart("/api/users/" + id + "/avatar", body);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 
 import dev.avatars.AppProcess;
 import dev.avatars.TestImages;
+import dev.avatars.WebSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,15 +24,17 @@ class ApplicationHomeIT {
 
 		long id;
 		try (AppProcess first = AppProcess.startWeb(jar, Path.of("/"), dir.resolve("first.log"), "--avatars.processing.cron=-")) {
-			String created = first.postJson("/api/users", "{\"username\":\"kept\",\"displayName\":\"Kept\"}").body();
+			String created = first.postJson("/api/users", "{\"username\":\"kept\",\"displayName\":\"Kept\",\"password\":\"kept password\"}").body();
 			id = Long.parseLong(created.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
 			assertThat(first.postFile("/api/users/" + id + "/avatar", TestImages.jpeg(80, 80)).statusCode())
 				.isEqualTo(202);
 		}
 
 		try (AppProcess second = AppProcess.startWeb(jar, elsewhere, dir.resolve("second.log"), "--avatars.processing.cron=-")) {
-			String user = second.get("/api/users/" + id).body();
-			assertThat(user).contains("\"username\":\"kept\"").contains("\"status\":\"PENDING\"");
+			assertThat(second.get("/api/users/" + id).body()).contains("\"username\":\"kept\"");
+			assertThat(second.get("/api/users/" + id + "/avatar").body()).contains("\"status\":\"PENDING\"");
+			assertThat(WebSession.signIn(second.baseUrl(), "kept", "kept password").get("/api/session").body())
+				.as("the account survives the restart").contains("\"signedIn\":true");
 		}
 
 		assertThat(Files.exists(install.resolve("data/avatars.mv.db"))).isTrue();

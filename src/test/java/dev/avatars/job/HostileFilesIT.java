@@ -144,7 +144,7 @@ class HostileFilesIT {
 
 	/** The avatar's state as its owner (or an admin) sees it. */
 	private static String avatar(AppProcess web, long userId) throws Exception {
-		return web.get("/api/users/" + userId).body();
+		return web.get("/api/users/" + userId + "/avatar").body();
 	}
 
 }

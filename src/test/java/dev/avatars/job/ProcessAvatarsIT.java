@@ -99,7 +99,7 @@ class ProcessAvatarsIT {
 				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(600);
 			}
 			for (long id : ids) {
-				assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"READY\"");
+				assertThat(web.get("/api/users/" + id + "/avatar").body()).contains("\"status\":\"READY\"");
 			}
 		}
 	}
@@ -123,11 +123,11 @@ class ProcessAvatarsIT {
 
 			assertThat(exit).as(output).isEqualTo(1);
 			assertThat(output).contains("process-avatars: claimed=5 ready=4 failed=1 retried=0");
-			assertThat(web.get("/api/users/" + bad).body()).contains("\"status\":\"FAILED\"")
+			assertThat(web.get("/api/users/" + bad + "/avatar").body()).contains("\"status\":\"FAILED\"")
 				.contains("\"error\":\"not a decodable JPEG: truncated data\"");
-			assertThat(web.get("/api/users/" + big).body()).contains("\"status\":\"READY\"");
+			assertThat(web.get("/api/users/" + big + "/avatar").body()).contains("\"status\":\"READY\"");
 			for (long id : good) {
-				assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"READY\"");
+				assertThat(web.get("/api/users/" + id + "/avatar").body()).contains("\"status\":\"READY\"");
 			}
 		}
 	}
@@ -152,7 +152,7 @@ class ProcessAvatarsIT {
 			String report = web.postJson("/api/jobs/thumbnails/runs", "").body();
 			assertThat(report).contains("\"failed\":0");
 			for (long id : ids) {
-				assertThat(web.get("/api/users/" + id).body()).as("user " + id).contains("\"status\":\"READY\"");
+				assertThat(web.get("/api/users/" + id + "/avatar").body()).as("user " + id).contains("\"status\":\"READY\"");
 			}
 		}
 	}
@@ -165,7 +165,7 @@ class ProcessAvatarsIT {
 			assertThat(exitCode(cli(log, "--dry-run"))).isZero();
 			assertThat(Files.readString(log)).contains("process-avatars: would process user " + id + " version 1")
 				.contains("process-avatars: dry run, 1 due");
-			assertThat(web.get("/api/users/" + id).body()).contains("\"status\":\"PENDING\"");
+			assertThat(web.get("/api/users/" + id + "/avatar").body()).contains("\"status\":\"PENDING\"");
 
 			Path limited = this.dir.resolve("limit.log");
 			assertThat(exitCode(cli(limited, "--limit=x"))).isEqualTo(2);
@@ -180,8 +180,9 @@ class ProcessAvatarsIT {
 	static void awaitSomeReady(AppProcess web) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (System.nanoTime() < deadline) {
+			// A versioned thumbnail URL: that user's thumbnails are done.
 			String page = web.get("/api/users?size=100").body();
-			if (page.contains("\"status\":\"READY\"")) {
+			if (page.contains("/avatar/thumbnail?v=")) {
 				return;
 			}
 			Thread.sleep(20);

@@ -52,7 +52,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 		long alpha = createUser("alpha");
 		uploadOk(alpha, TestImages.resource("alpha.png"));
 
-		this.mvc.perform(post("/api/jobs/thumbnails/runs"))
+		this.mvc.perform(post("/api/jobs/thumbnails/runs").with(asAdmin()))
 			.andExpect(status().isCreated())
 			.andExpect(header().exists("Location"))
 			.andExpect(jsonPath("$.trigger").value("API"))
@@ -97,7 +97,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 
 		assertThat(avatarStatus(id)).isEqualTo("READY");
 		assertQuadrants("orientation-6.jpg", ImageIO.read(new ByteArrayInputStream(thumbnail(id, 64).getContentAsByteArray())));
-		this.mvc.perform(get("/api/jobs/thumbnails/runs"))
+		this.mvc.perform(get("/api/jobs/thumbnails/runs").with(asAdmin()))
 			.andExpect(jsonPath("$[0].trigger").value("SCHEDULE"))
 			.andExpect(jsonPath("$[0].ready").value(1));
 	}
@@ -120,9 +120,9 @@ class ThumbnailJobTests extends ApiTestSupport {
 		assertThat(report.failed()).isEqualTo(1);
 		assertThat(good).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("READY"));
 		assertThat(avatarStatus(bad)).isEqualTo("FAILED");
-		this.mvc.perform(get("/api/users/{id}", bad))
-			.andExpect(jsonPath("$.avatar.status").value("FAILED"))
-			.andExpect(jsonPath("$.avatar.error").value("not a decodable JPEG: truncated data"));
+		avatarState(bad)
+			.andExpect(jsonPath("$.status").value("FAILED"))
+			.andExpect(jsonPath("$.error").value("not a decodable JPEG: truncated data"));
 		// A failed avatar is not retried by later runs...
 		assertThat(this.job.runOnce(Trigger.API).claimed()).isZero();
 		// ...until the user uploads again, which resets its state.
@@ -190,7 +190,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 		this.job.runOnce(Trigger.API);
 
 		String url = "/api/users/" + id + "/avatar/thumbnail?v=" + version;
-		this.mvc.perform(get("/api/users/{id}", id)).andExpect(jsonPath("$.avatar.thumbnailUrl").value(url));
+		this.mvc.perform(get("/api/users/{id}", id)).andExpect(jsonPath("$.thumbnailUrl").value(url));
 		MockHttpServletResponse versioned = this.mvc.perform(get(url)).andExpect(status().isOk()).andReturn().getResponse();
 		assertThat(versioned.getHeader("Cache-Control")).isEqualTo("max-age=31536000, public, immutable");
 		assertThat(versioned.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
@@ -233,13 +233,13 @@ class ThumbnailJobTests extends ApiTestSupport {
 		this.job.runOnce(Trigger.API);
 		long v2 = uploadOk(id, TestImages.encode(TestImages.solid(64, 64, Color.BLUE), "png"));
 
-		this.mvc.perform(get("/api/users/{id}", id))
-			.andExpect(jsonPath("$.avatar.status").value("PENDING"))
-			.andExpect(jsonPath("$.avatar.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v1));
+		avatarState(id)
+			.andExpect(jsonPath("$.status").value("PENDING"))
+			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v1));
 		this.job.runOnce(Trigger.API);
 
 		this.mvc.perform(get("/api/users/{id}", id))
-			.andExpect(jsonPath("$.avatar.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v2));
+			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v2));
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail(id, 64).getContentAsByteArray()));
 		assertThat(new Color(image.getRGB(32, 32)).getBlue()).isGreaterThan(200);
 		try (var files = Files.list(uploads().resolve("thumbnails").resolve(Long.toString(id)))) {
@@ -252,23 +252,23 @@ class ThumbnailJobTests extends ApiTestSupport {
 	void backlogShowsInHealthAndMetrics() throws Exception {
 		long id = createUser("waiting");
 		uploadOk(id, TestImages.jpeg(64, 64));
-		String health = this.mvc.perform(get("/actuator/health"))
+		String health = this.mvc.perform(get("/actuator/health").with(asAdmin()))
 			.andExpect(jsonPath("$.components.storage.status").value("UP"))
 			.andExpect(jsonPath("$.components.storage.details.free").isNotEmpty())
 			.andReturn().getResponse().getContentAsString();
 		assertThat(health).as("no file system path in public health details").doesNotContain(HOME.toString(), "\"path\"");
-		this.mvc.perform(get("/actuator/health"))
+		this.mvc.perform(get("/actuator/health").with(asAdmin()))
 			.andExpect(jsonPath("$.components.backlog.status").value("UP"))
 			.andExpect(jsonPath("$.components.backlog.details.pending").value(1))
 			.andExpect(jsonPath("$.components.backlog.details.lastCompletedRunAt").value("never"));
-		this.mvc.perform(get("/actuator/metrics/avatars.backlog.size"))
+		this.mvc.perform(get("/actuator/metrics/avatars.backlog.size").with(asAdmin()))
 			.andExpect(jsonPath("$.measurements[0].value").value(1.0));
 		this.job.runOnce(Trigger.API);
-		this.mvc.perform(get("/actuator/health"))
+		this.mvc.perform(get("/actuator/health").with(asAdmin()))
 			.andExpect(jsonPath("$.components.backlog.details.pending").value(0))
 			.andExpect(jsonPath("$.components.backlog.details.lastCompletedRunAgeSeconds").value(
 					org.hamcrest.Matchers.lessThan(60)));
-		this.mvc.perform(get("/actuator/metrics/avatars.processed").param("tag", "outcome:ready"))
+		this.mvc.perform(get("/actuator/metrics/avatars.processed").param("tag", "outcome:ready").with(asAdmin()))
 			.andExpect(jsonPath("$.measurements[0].value").value(org.hamcrest.Matchers.greaterThanOrEqualTo(1.0)));
 	}
 
@@ -276,15 +276,15 @@ class ThumbnailJobTests extends ApiTestSupport {
 	void runsAreListedNewestFirstAndFoundById() throws Exception {
 		RunReport first = this.job.runOnce(Trigger.API);
 		RunReport second = this.job.runOnce(Trigger.SCHEDULE);
-		this.mvc.perform(get("/api/jobs/thumbnails/runs"))
+		this.mvc.perform(get("/api/jobs/thumbnails/runs").with(asAdmin()))
 			.andExpect(jsonPath("$[0].id").value(second.id()))
 			.andExpect(jsonPath("$[1].id").value(first.id()));
-		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", first.id()))
+		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", first.id()).with(asAdmin()))
 			.andExpect(jsonPath("$.trigger").value("API"));
-		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", 987654))
+		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", 987654).with(asAdmin()))
 			.andExpect(status().isNotFound())
 			.andExpect(jsonPath("$.detail").value("There is no run with id 987654."));
-		this.mvc.perform(post("/api/jobs/thumbnails/runs?limit=0")).andExpect(status().isBadRequest());
+		this.mvc.perform(post("/api/jobs/thumbnails/runs?limit=0").with(asAdmin())).andExpect(status().isBadRequest());
 	}
 
 	static void assertQuadrants(String name, BufferedImage image) {

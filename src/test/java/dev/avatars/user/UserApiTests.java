@@ -24,21 +24,24 @@ class UserApiTests extends ApiTestSupport {
 	@Test
 	void createReturns201WithLocationAndTheUser() throws Exception {
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"ada.l_1-x\",\"displayName\":\"  Ada Lovelace \"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada.l_1-x\",\"displayName\":\"  Ada Lovelace \",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isCreated())
 			.andExpect(header().string("Location", endsWith("/api/users/" + userIdOf("ada.l_1-x"))))
 			.andExpect(jsonPath("$.username").value("ada.l_1-x"))
 			.andExpect(jsonPath("$.displayName").value("Ada Lovelace"))
-			.andExpect(jsonPath("$.avatar.status").value("NONE"))
-			.andExpect(jsonPath("$.avatar.thumbnailUrl").value("/api/users/" + userIdOf("ada.l_1-x") + "/avatar/thumbnail"));
+			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + userIdOf("ada.l_1-x") + "/avatar/thumbnail"))
+			.andExpect(jsonPath("$.password").doesNotExist())
+			.andExpect(jsonPath("$.avatar").doesNotExist());
+		String hash = this.jdbc.sql("SELECT password_hash FROM users WHERE username = 'ada.l_1-x'").query(String.class).single();
+		assertThat(hash).startsWith("{bcrypt}$2").doesNotContain(PASSWORD);
 	}
 
 	@Test
 	void invalidInputIs400WithFieldErrors() throws Exception {
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"AB\",\"displayName\":\" \"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"AB\",\"displayName\":\" \",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.title").value("Invalid request"))
@@ -54,8 +57,8 @@ class UserApiTests extends ApiTestSupport {
 	void usernameLimitsAreEnforced() throws Exception {
 		for (String bad : new String[] { "ab", "a".repeat(33), "has space", "UPPER", "émile", "x/../y" }) {
 			this.mvc
-				.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-					.content("{\"username\":\"" + bad + "\",\"displayName\":\"X\"}"))
+				.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+					.content("{\"username\":\"" + bad + "\",\"displayName\":\"X\",\"password\":\"" + PASSWORD + "\"}"))
 				.andExpect(status().isBadRequest())
 				.andExpect(jsonPath("$.errors[0].field").value("username"));
 		}
@@ -65,7 +68,7 @@ class UserApiTests extends ApiTestSupport {
 
 	@Test
 	void malformedJsonIs400ProblemWithoutInternals() throws Exception {
-		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON).content("{\"username\":"))
+		this.mvc.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON).content("{\"username\":"))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Exception"))));
@@ -75,8 +78,8 @@ class UserApiTests extends ApiTestSupport {
 	void takenUsernameIs409() throws Exception {
 		createUser("grace");
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"grace\",\"displayName\":\"Another Grace\"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"grace\",\"displayName\":\"Another Grace\",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isConflict())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.detail").value("The username 'grace' is already taken."));
@@ -95,7 +98,8 @@ class UserApiTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.items", hasSize(2)))
 			.andExpect(jsonPath("$.items[0].username").value("user2"))
 			.andExpect(jsonPath("$.items[1].username").value("user3"))
-			.andExpect(jsonPath("$.items[1].avatar.status").value("NONE"));
+			.andExpect(jsonPath("$.items[1].thumbnailUrl").value(endsWith("/avatar/thumbnail")))
+			.andExpect(jsonPath("$.items[1].status").doesNotExist());
 		this.mvc.perform(get("/api/users"))
 			.andExpect(jsonPath("$.page").value(0))
 			.andExpect(jsonPath("$.size").value(20))
@@ -104,12 +108,12 @@ class UserApiTests extends ApiTestSupport {
 
 	@Test
 	void searchFindsUsernameOrDisplayNameCaseInsensitivelyAndTakesWildcardsLiterally() throws Exception {
-		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"ada\",\"displayName\":\"Ada Lovelace\"}"));
-		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"grace_h\",\"displayName\":\"Grace Hopper\"}"));
-		this.mvc.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"alan\",\"displayName\":\"Alan Turing\"}"));
+		this.mvc.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"username\":\"ada\",\"displayName\":\"Ada Lovelace\",\"password\":\"" + PASSWORD + "\"}"));
+		this.mvc.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"username\":\"grace_h\",\"displayName\":\"Grace Hopper\",\"password\":\"" + PASSWORD + "\"}"));
+		this.mvc.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"username\":\"alan\",\"displayName\":\"Alan Turing\",\"password\":\"" + PASSWORD + "\"}"));
 
 		this.mvc.perform(get("/api/users?q=LOVE"))
 			.andExpect(jsonPath("$.total").value(1))
@@ -160,8 +164,8 @@ class UserApiTests extends ApiTestSupport {
 		for (String bad : new String[] { "\\u0000", "Ada\\u0000", "A\\u0007da", "Ada\\nLovelace", "Ada\\t",
 				"\\u001b[31mAda", "Ada\\u007f", "Ada\\u0085", "Ada\\uffff", "Ada\\ufffe" }) {
 			this.mvc
-				.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-					.content("{\"username\":\"ada\",\"displayName\":\"" + bad + "\"}"))
+				.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+					.content("{\"username\":\"ada\",\"displayName\":\"" + bad + "\",\"password\":\"" + PASSWORD + "\"}"))
 				.andExpect(status().isBadRequest())
 				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 				.andExpect(jsonPath("$.errors", hasSize(1)))
@@ -170,14 +174,14 @@ class UserApiTests extends ApiTestSupport {
 		}
 		// A lone surrogate is refused too, whether by the parser or the check.
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"ada\",\"displayName\":\"Ada \\ud800\"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada \\ud800\",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isBadRequest());
 		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM users").query(Long.class).single()).isZero();
 		// What is not a control character stays allowed.
 		this.mvc
-			.perform(post("/api/users").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"username\":\"ada\",\"displayName\":\"Ada <Lovelace> & 😀 \\u200d Ŝ\"}"))
+			.perform(post("/api/users").with(csrf()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"ada\",\"displayName\":\"Ada <Lovelace> & 😀 \\u200d Ŝ\",\"password\":\"" + PASSWORD + "\"}"))
 			.andExpect(status().isCreated())
 			.andExpect(jsonPath("$.displayName").value("Ada <Lovelace> & 😀 \u200d Ŝ"));
 	}
@@ -189,7 +193,7 @@ class UserApiTests extends ApiTestSupport {
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.title").value("User not found"))
 			.andExpect(jsonPath("$.detail").value("There is no user with id 424242."));
-		this.mvc.perform(delete("/api/users/424242")).andExpect(status().isNotFound());
+		this.mvc.perform(delete("/api/users/424242").with(asAdmin())).andExpect(status().isNotFound());
 		this.mvc.perform(get("/api/users/not-a-number")).andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
 	}
@@ -203,7 +207,7 @@ class UserApiTests extends ApiTestSupport {
 		String goneKey = (String) avatarRow(gone).get("ORIGINAL_KEY");
 		String keptKey = (String) avatarRow(keep).get("ORIGINAL_KEY");
 
-		this.mvc.perform(delete("/api/users/{id}", gone)).andExpect(status().isNoContent());
+		this.mvc.perform(delete("/api/users/{id}", gone).with(as(gone))).andExpect(status().isNoContent());
 
 		this.mvc.perform(get("/api/users/{id}", gone)).andExpect(status().isNotFound());
 		assertThat(Files.exists(uploads().resolve("originals").resolve(goneKey))).isFalse();
@@ -219,8 +223,13 @@ class UserApiTests extends ApiTestSupport {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.id").value(id))
 			.andExpect(jsonPath("$.username").value("linus"))
-			.andExpect(jsonPath("$.avatar.status").value("NONE"))
-			.andExpect(jsonPath("$.avatar.uploadedAt").doesNotExist());
+			.andExpect(jsonPath("$.displayName").value("linus"))
+			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail"))
+			.andExpect(jsonPath("$.status").doesNotExist())
+			.andExpect(jsonPath("$.passwordHash").doesNotExist());
+		avatarState(id).andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("NONE"))
+			.andExpect(jsonPath("$.uploadedAt").doesNotExist());
 	}
 
 	private long userIdOf(String username) {

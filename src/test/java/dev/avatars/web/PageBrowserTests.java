@@ -85,17 +85,20 @@ class PageBrowserTests extends ApiTestSupport {
 	}
 
 	@Test
-	void createUploadWithACropProcessAndSeeTheChosenSquareThenARefusal() throws Exception {
+	void signUpUploadWithACropAndAnAdminProcessesThenTheOwnerSeesTheChosenSquareThenARefusal() throws Exception {
 		createUser("someone.else"); // a neighbour in the grid, still on a placeholder
-		browser.manage().window().setSize(new Dimension(1280, 1100));
-		browser.get("http://localhost:" + this.port + "/");
+		adminId();
+		open();
 
 		browser.findElement(By.id("new-username")).sendKeys("ada");
 		browser.findElement(By.id("new-display-name")).sendKeys("Ada Lovelace");
+		browser.findElement(By.id("new-password")).sendKeys("ada's own secret");
 		browser.findElement(By.id("create-button")).click();
 		until(() -> browser.findElement(By.id("me")).isDisplayed()
 				&& browser.findElement(By.id("my-name")).getText().equals("Ada Lovelace (@ada)"));
-		assertThat(badge()).isEqualTo("No picture yet");
+		until(() -> badge().equals("No picture yet"));
+		assertThat(browser.findElement(By.id("signed-in-name")).getText()).isEqualTo("Ada Lovelace (@ada)");
+		assertThat(browser.findElement(By.id("operations")).isDisplayed()).as("operations are for admins").isFalse();
 
 		browser.findElement(By.id("file-input")).sendKeys(fixture("quadrants.jpg").toString());
 		until(() -> browser.findElement(By.id("crop-box")).isDisplayed());
@@ -115,11 +118,21 @@ class PageBrowserTests extends ApiTestSupport {
 		until(() -> "100".equals(browser.findElement(By.id("upload-progress")).getDomProperty("value")));
 		until(() -> badge().equals("Pending"));
 		screenshot("page-desktop-pending.png");
+		signOut();
 
+		signIn(ADMIN, PASSWORD);
+		until(() -> browser.findElement(By.id("operations")).isDisplayed());
 		browser.findElement(By.id("process-now")).click();
-		until(() -> badge().equals("Ready"));
 		until(() -> browser.findElement(By.id("process-report")).getText().startsWith("Run "));
 		assertThat(browser.findElement(By.id("process-report")).getText()).contains("claimed 1, ready 1, failed 0");
+		until(() -> browser.findElement(By.id("runs")).getText().contains("API"));
+		until(() -> browser.findElement(By.id("backlog-pending")).getText().equals("0"));
+		screenshot("page-admin.png");
+		signOut();
+		assertThat(browser.findElement(By.id("operations")).isDisplayed()).isFalse();
+
+		signIn("ada", "ada's own secret");
+		until(() -> badge().equals("Ready"));
 		until(() -> Long.valueOf(256).equals(script("const i = document.getElementById('my-avatar');"
 				+ " return i.complete ? i.naturalWidth : 0;")));
 		@SuppressWarnings("unchecked")
@@ -130,10 +143,10 @@ class PageBrowserTests extends ApiTestSupport {
 		assertThat(centre.get(0)).as("red").isLessThan(60);
 		assertThat(centre.get(1)).as("green").isGreaterThan(200);
 		assertThat(centre.get(2)).as("blue").isLessThan(60);
-		until(() -> browser.findElements(By.cssSelector("#people .badge.READY")).size() == 1);
-		assertThat(browser.findElements(By.cssSelector("#people img"))).hasSize(2);
-		assertThat(browser.findElement(By.id("runs")).getText()).contains("API");
-		assertThat(browser.findElement(By.id("backlog-pending")).getText()).isEqualTo("0");
+		// Everyone's avatars stay visible: ada's thumbnail (versioned) and two placeholders.
+		until(() -> browser.findElements(By.cssSelector("#people img[src*='?v=']")).size() == 1);
+		assertThat(browser.findElements(By.cssSelector("#people img"))).hasSize(3);
+		assertThat(browser.findElement(By.id("operations")).isDisplayed()).isFalse();
 		browser.manage().window().setSize(new Dimension(1280, 2200)); // the whole page in one picture
 		screenshot("page-desktop.png");
 
@@ -149,21 +162,70 @@ class PageBrowserTests extends ApiTestSupport {
 			.equals("The file is not a JPEG, PNG, GIF, WebP or BMP image."));
 		assertThat(badge()).isEqualTo("Ready");
 		screenshot("page-refusal.png");
+		signOut();
 	}
 
 	@Test
-	void aUserIsFoundBySearchAndAFailedAvatarShowsItsReason() throws Exception {
+	void aUserIsFoundBySearchAndSeesTheReasonTheirAvatarFailed() throws Exception {
 		long id = createUser("grace");
 		uploadOk(id, TestImages.truncatedButWithReadableHeader());
-		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/jobs/thumbnails/runs"));
-		browser.get("http://localhost:" + this.port + "/");
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/jobs/thumbnails/runs")
+			.with(asAdmin()));
+		open();
 
 		browser.findElement(By.id("user-search")).sendKeys("GRA");
-		until(() -> !browser.findElements(By.cssSelector("#user-results button")).isEmpty());
-		browser.findElement(By.cssSelector("#user-results button")).click();
+		until(() -> browser.findElement(By.id("user-results")).getText().contains("grace (@grace)"));
 
+		browser.findElement(By.id("sign-in-username")).sendKeys("grace");
+		browser.findElement(By.id("sign-in-password")).sendKeys("a wrong password");
+		browser.findElement(By.id("sign-in-button")).click();
+		until(() -> browser.findElement(By.id("sign-in-message")).getText().equals("The username or password is wrong."));
+
+		signIn("grace", PASSWORD);
 		until(() -> badge().equals("Failed"));
 		assertThat(browser.findElement(By.id("my-error")).getText()).isEqualTo("not a decodable JPEG: truncated data");
+
+		// A token, made on the page, shown once, works for the API, then is revoked there.
+		assertThat(browser.findElement(By.id("token-scope-admin")).isEnabled()).as("admin scope is for admins").isFalse();
+		browser.findElement(By.id("token-name")).sendKeys("my script");
+		browser.findElement(By.id("create-token-button")).click();
+		until(() -> browser.findElement(By.id("token-message")).getText().contains("avt_"));
+		String token = browser.findElement(By.id("token-message")).getText().replaceAll(".*(avt_\\S+).*", "$1");
+		until(() -> browser.findElement(By.id("token-list")).getText().contains("my script (avatar, until"));
+		java.net.http.HttpRequest withToken = java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
+			.header("Authorization", "Bearer " + token).build();
+		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("\"FAILED\"");
+		browser.findElement(By.cssSelector("#token-list button")).click();
+		until(() -> browser.findElement(By.id("token-list")).getText().contains("my script (avatar, revoked)"));
+		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+		signOut();
+	}
+
+	/** The page afresh, signed out. */
+	private void open() {
+		browser.manage().window().setSize(new Dimension(1280, 1100));
+		browser.get("http://localhost:" + this.port + "/");
+		browser.manage().deleteAllCookies();
+		browser.get("http://localhost:" + this.port + "/");
+		until(() -> browser.findElement(By.id("sign-in")).isDisplayed());
+	}
+
+	private static void signIn(String username, String password) {
+		WebElement name = browser.findElement(By.id("sign-in-username"));
+		name.clear();
+		name.sendKeys(username);
+		WebElement secret = browser.findElement(By.id("sign-in-password"));
+		secret.clear();
+		secret.sendKeys(password);
+		browser.findElement(By.id("sign-in-button")).click();
+		until(() -> browser.findElement(By.id("signed-in")).isDisplayed());
+	}
+
+	private static void signOut() {
+		browser.findElement(By.id("sign-out")).click();
+		until(() -> browser.findElement(By.id("sign-in")).isDisplayed() && !browser.findElement(By.id("me")).isDisplayed());
 	}
 
 	private static String badge() {

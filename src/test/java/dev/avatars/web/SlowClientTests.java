@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rate applies is cut to 5 s so that the test is short; the rest is as configured.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "avatars.processing.cron=-", "avatars.request-body.min-rate-grace=5s" })
+		properties = { "avatars.processing.cron=-", "avatars.request-body.min-rate-grace=5s",
+				// Hundreds of uploads by one user: the upload limit would answer them 429 before any body.
+				"avatars.rate-limit.uploads=0" })
 class SlowClientTests extends ApiTestSupport {
 
 	private static final int SLOW_CLIENTS = 300;
@@ -133,8 +135,9 @@ class SlowClientTests extends ApiTestSupport {
 
 	@Test
 	void aSlowJsonBodyEndsWith408Problem() throws Exception {
+		// Signing up takes the page's CSRF token: any value, as cookie and header alike.
 		String head = "POST /api/users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-				+ "Content-Length: 1000\r\n\r\n";
+				+ "Cookie: XSRF-TOKEN=slow\r\nX-XSRF-TOKEN: slow\r\nContent-Length: 1000\r\n\r\n";
 
 		String answer = trickle(head, "{\"username\":".getBytes(StandardCharsets.US_ASCII));
 
@@ -145,8 +148,9 @@ class SlowClientTests extends ApiTestSupport {
 	@Test
 	void aSlowBodyNobodyReadsIsNotSwallowedAtItsPace() throws Exception {
 		// Answered before its body is read (no such user); Tomcat would then swallow the rest at any pace.
-		String head = "POST /api/users/999999/avatar HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-				+ MultipartBody.contentType() + "\r\nContent-Length: 100000\r\n\r\n";
+		// An admin may reach any user's avatar, so learns there is no such user.
+		String head = "POST /api/users/999999/avatar HTTP/1.1\r\nHost: localhost\r\n" + authorization(adminId())
+				+ "Content-Type: " + MultipartBody.contentType() + "\r\nContent-Length: 100000\r\n\r\n";
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
 			socket.setSoTimeout(250);
 			OutputStream out = socket.getOutputStream();
@@ -218,7 +222,7 @@ class SlowClientTests extends ApiTestSupport {
 	 * {@link #SLOW_CLIENTS} connections that send an upload's head, then a byte a second, until each ends; whatever
 	 * is still open a few seconds after the grace is closed.
 	 */
-	private SlowOutcomes slowUploads(long id) throws IOException {
+	private SlowOutcomes slowUploads(long id) throws Exception {
 		byte[] head = uploadHead(id, 1_000_000).getBytes(StandardCharsets.US_ASCII);
 		InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port);
 		Map<Integer, Integer> byStatus = new TreeMap<>();
@@ -297,9 +301,19 @@ class SlowClientTests extends ApiTestSupport {
 		}
 	}
 
-	private static String uploadHead(long id, int contentLength) {
-		return "POST /api/users/" + id + "/avatar HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-				+ MultipartBody.contentType() + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+	private String uploadHead(long id, int contentLength) throws Exception {
+		return "POST /api/users/" + id + "/avatar HTTP/1.1\r\nHost: localhost\r\n" + authorization(id)
+				+ "Content-Type: " + MultipartBody.contentType() + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+	}
+
+	/** The user's own API token, made over HTTP as a script would: these requests are written by hand. */
+	private String authorization(long id) throws Exception {
+		String username = this.jdbc.sql("SELECT username FROM users WHERE id = ?").param(id).query(String.class).single();
+		String scope = ADMIN.equals(username) ? "admin" : "avatar";
+		String created = dev.avatars.WebSession.signIn("http://localhost:" + this.port, username, PASSWORD)
+			.postJson("/api/tokens", "{\"name\":\"slow\",\"scope\":\"" + scope + "\"}")
+			.body();
+		return "Authorization: Bearer " + created.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1") + "\r\n";
 	}
 
 }
