@@ -33,6 +33,7 @@ import dev.avatars.JsonText;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import dev.avatars.TestPostgres;
+import dev.avatars.WebSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -302,7 +303,8 @@ class KilledAfterAcknowledgementIT {
 
 		/** Null when the user's avatar is READY at an acknowledged version and its thumbnail shows that picture. */
 		private String problemWith(AppProcess app, Acknowledged ack) throws Exception {
-			HttpResponse<String> user = app.get("/api/users/" + ack.userId());
+			// The avatar's state, as an admin sees it.
+			HttpResponse<String> user = app.get("/api/users/" + ack.userId() + "/avatar");
 			if (user.statusCode() != 200) {
 				return "the user is gone (" + user.statusCode() + ")";
 			}
@@ -366,8 +368,13 @@ class KilledAfterAcknowledgementIT {
 			byte[] body = new MultipartBody().file("file", "held.png", "image/png", HELD_PICTURE).bytes();
 			Socket socket = new Socket("localhost", app.port());
 			OutputStream out = socket.getOutputStream();
+			// As the admin, whose session and CSRF token the page would send.
+			WebSession admin = app.admin();
+			String csrf = admin.cookie("XSRF-TOKEN").orElseThrow();
 			out.write(("POST /api/users/" + userId + "/avatar HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-					+ MultipartBody.contentType() + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+					+ MultipartBody.contentType() + "\r\nContent-Length: " + body.length + "\r\nCookie: JSESSIONID="
+					+ admin.cookie("JSESSIONID").orElseThrow() + "; XSRF-TOKEN=" + csrf + "\r\nX-XSRF-TOKEN: " + csrf
+					+ "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			out.write(body, 0, body.length - 100);
 			out.flush();
@@ -391,11 +398,10 @@ class KilledAfterAcknowledgementIT {
 		return app.postFile("/api/users/" + userId + "/avatar", PICTURES[(int) ((salt + version) % PALETTE.length)]);
 	}
 
+	/** Signs the user up; the admin uploads for them (as it may for anyone). */
 	private static long createUser(AppProcess app, String username) throws Exception {
-		HttpResponse<String> created = app.postJson("/api/users",
-				"{\"username\":\"" + username + "\",\"displayName\":\"" + username + "\"}");
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		return Long.parseLong(JsonText.first(created.body(), "\"id\":(\\d+)"));
+		WebSession user = WebSession.signUp(app.baseUrl(), username, AppProcess.USER_PASSWORD);
+		return Long.parseLong(JsonText.first(user.get("/api/session").body(), "\"id\":(\\d+)"));
 	}
 
 }
