@@ -44,8 +44,7 @@ class AdminBootstrap implements ApplicationRunner {
 				throw new IllegalStateException("AVATARS_ADMIN_USERNAME is set but AVATARS_ADMIN_PASSWORD is not");
 			}
 			try {
-				AccountService.AdminChange change = this.accounts.createOrUpdateAdmin(this.admin.username(),
-						this.admin.password());
+				AccountService.AdminChange change = createOrUpdate(this.admin.username(), this.admin.password());
 				log.info("Admin '{}' {} from AVATARS_ADMIN_USERNAME and AVATARS_ADMIN_PASSWORD", this.admin.username(),
 						change.name().toLowerCase(java.util.Locale.ROOT));
 			}
@@ -68,6 +67,19 @@ class AdminBootstrap implements ApplicationRunner {
 			System.out.println("  password: " + password);
 			System.out.println("Change it on the page, or set AVATARS_ADMIN_USERNAME and AVATARS_ADMIN_PASSWORD.");
 			System.out.println();
+		}
+	}
+
+	/**
+	 * Instances started together (replicas on one PostgreSQL) may both find no account and both create it: the
+	 * one that loses the race finds it on its second try and sets the same password.
+	 */
+	private AccountService.AdminChange createOrUpdate(String username, String password) {
+		try {
+			return this.accounts.createOrUpdateAdmin(username, password);
+		}
+		catch (AccountService.CreatedConcurrentlyException ex) {
+			return this.accounts.createOrUpdateAdmin(username, password);
 		}
 	}
 

@@ -82,11 +82,20 @@ public class AccountService implements UserDetailsService {
 			admin = this.users.saveAndFlush(admin);
 		}
 		catch (DataIntegrityViolationException ex) {
-			// Another instance made it at the same moment; its start-up sets the same password.
-			throw new IllegalStateException("the account '" + username + "' was created at the same moment elsewhere; try again", ex);
+			// Another instance made it at the same moment; this transaction is lost, a new one finds the account.
+			throw new CreatedConcurrentlyException(username, ex);
 		}
 		this.avatars.createFor(admin.getId());
 		return AdminChange.CREATED;
+	}
+
+	/** The account was created by someone else between this transaction's look and its insert. */
+	public static class CreatedConcurrentlyException extends IllegalStateException {
+
+		CreatedConcurrentlyException(String username, Throwable cause) {
+			super("the account '" + username + "' was created at the same moment elsewhere; try again", cause);
+		}
+
 	}
 
 	/**
