@@ -235,7 +235,7 @@ public final class HostileImages {
 	}
 
 	private static byte[] vp8lChunk(int width, int height, boolean twoGreens) {
-		BitWriter bits = new BitWriter();
+		LsbBitWriter bits = new LsbBitWriter();
 		bits.write(0x2F, 8);
 		bits.write(width - 1, 14);
 		bits.write(height - 1, 14);
@@ -368,37 +368,6 @@ public final class HostileImages {
 		byte[] joined = Arrays.copyOf(a, a.length + b.length);
 		System.arraycopy(b, 0, joined, a.length, b.length);
 		return joined;
-	}
-
-	/** Least significant bit first, as VP8L reads. */
-	private static final class BitWriter {
-
-		private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-		private int current;
-
-		private int used;
-
-		void write(int value, int count) {
-			for (int i = 0; i < count; i++) {
-				this.current |= ((value >> i) & 1) << this.used;
-				if (++this.used == 8) {
-					this.out.write(this.current);
-					this.current = 0;
-					this.used = 0;
-				}
-			}
-		}
-
-		byte[] toByteArray() {
-			if (this.used > 0) {
-				this.out.write(this.current);
-				this.current = 0;
-				this.used = 0;
-			}
-			return this.out.toByteArray();
-		}
-
 	}
 
 }

@@ -27,6 +27,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
+import dev.avatars.LsbBitWriter;
 import dev.avatars.TestImages;
 
 /**
@@ -198,7 +199,7 @@ final class FuzzSeeds {
 	 * two symbols for green, red and blue (one bit each per pixel), so the picture is a pattern of eight colours.
 	 */
 	static byte[] losslessWebp(int width, int height) {
-		BitWriter bits = new BitWriter();
+		LsbBitWriter bits = new LsbBitWriter();
 		bits.write(0x2F, 8);
 		bits.write(width - 1, 14);
 		bits.write(height - 1, 14);
@@ -227,7 +228,7 @@ final class FuzzSeeds {
 		return riff.array();
 	}
 
-	private static void twoSymbols(BitWriter bits, int first, int second) {
+	private static void twoSymbols(LsbBitWriter bits, int first, int second) {
 		bits.write(1, 1); // simple code
 		bits.write(1, 1); // two symbols
 		bits.write(1, 1); // the first in 8 bits
@@ -235,42 +236,11 @@ final class FuzzSeeds {
 		bits.write(second, 8);
 	}
 
-	private static void oneSymbol(BitWriter bits, int symbol) {
+	private static void oneSymbol(LsbBitWriter bits, int symbol) {
 		bits.write(1, 1);
 		bits.write(0, 1);
 		bits.write(1, 1);
 		bits.write(symbol, 8);
-	}
-
-	/** Least significant bit first, as VP8L reads. */
-	private static final class BitWriter {
-
-		private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-		private int current;
-
-		private int used;
-
-		void write(int value, int count) {
-			for (int i = 0; i < count; i++) {
-				this.current |= ((value >>> i) & 1) << this.used;
-				if (++this.used == 8) {
-					this.out.write(this.current);
-					this.current = 0;
-					this.used = 0;
-				}
-			}
-		}
-
-		byte[] toByteArray() {
-			if (this.used > 0) {
-				this.out.write(this.current);
-				this.current = 0;
-				this.used = 0;
-			}
-			return this.out.toByteArray();
-		}
-
 	}
 
 }
