@@ -22,6 +22,9 @@ final class NativeOpenCv {
 	/** Follows {@code opencv.version} in the pom (4.9.0-0); a test fails when they part. */
 	private static final String LIBRARY = "opencv_java490";
 
+	/** The temporary copy the library was loaded from, deleted once loaded; {@code null} when none was made. */
+	private static Path copy;
+
 	private static final String FAILURE = load();
 
 	private NativeOpenCv() {
@@ -36,6 +39,11 @@ final class NativeOpenCv {
 		return FAILURE;
 	}
 
+	/** Lets a test check that this process's copy is gone, whatever other processes leave in the folder. */
+	static Path temporaryCopy() {
+		return copy;
+	}
+
 	/** Only once {@link #available()}: the version comes from the library itself. */
 	static String version() {
 		return Core.VERSION;
@@ -46,7 +54,6 @@ final class NativeOpenCv {
 		if (resource == null) {
 			return "no bundled build for " + System.getProperty("os.name") + " on " + System.getProperty("os.arch");
 		}
-		Path copy = null;
 		try (InputStream library = NativeOpenCv.class.getResourceAsStream(resource)) {
 			if (library == null) {
 				return "the OpenCV jar has no " + resource;
