@@ -571,7 +571,7 @@ async function refreshOperations() {
     $('runs').replaceChildren(...runs.map((run) => {
       const tr = document.createElement('tr');
       const cells = [run.trigger, new Date(run.startedAt).toLocaleString(), run.claimed, run.ready, run.failed,
-        run.retried, run.durationMs !== null ? `${(run.durationMs / 1000).toFixed(1)} s` : 'running', run.error || ''];
+        run.retried, run.finished ? `${(run.durationMs / 1000).toFixed(1)} s` : 'running', run.error || ''];
       for (const value of cells) {
         tr.append(Object.assign(document.createElement('td'), { textContent: value }));
       }
@@ -588,7 +588,13 @@ $('process-now').addEventListener('click', async () => {
   button.disabled = true;
   report.textContent = 'Processing…';
   try {
-    const run = await api('POST', '/api/jobs/thumbnails/runs');
+    // The run goes on in the background; follow its record until it has finished.
+    let run = await api('POST', '/api/jobs/thumbnails/runs');
+    while (!run.finished) {
+      report.textContent = `Run ${run.id}: claimed ${run.claimed}, ready ${run.ready} so far…`;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      run = await api('GET', `/api/jobs/thumbnails/runs/${run.id}`);
+    }
     report.textContent = `Run ${run.id}: claimed ${run.claimed}, ready ${run.ready}, failed ${run.failed}, `
       + `retried ${run.retried} in ${(run.durationMs / 1000).toFixed(1)} s${run.error ? ` (${run.error})` : ''}`;
   } catch (error) {

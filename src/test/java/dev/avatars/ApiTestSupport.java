@@ -30,9 +30,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /**
  * One application context for the API tests, on its own home folder (H2 file database and uploads), emptied
- * before each test. The in-app schedule is off so that only the tests start job runs.
+ * before each test. The in-app schedule and the upload trigger are off so that only the tests start job runs.
  */
-@SpringBootTest(properties = "avatars.processing.cron=-")
+@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false" })
 @AutoConfigureMockMvc
 public abstract class ApiTestSupport {
 

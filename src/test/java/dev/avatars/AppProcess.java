@@ -105,7 +105,9 @@ public final class AppProcess implements AutoCloseable {
 				"--avatars.admin.username=" + ADMIN_USERNAME, "--avatars.admin.password=" + ADMIN_PASSWORD,
 				// These tests upload far more than a person would (the admin re-uploads for many users); the
 				// limits have their own tests.
-				"--avatars.rate-limit.uploads=0"));
+				"--avatars.rate-limit.uploads=0",
+				// Each test decides when the job runs: an upload does not start it.
+				"--avatars.processing.on-upload=false"));
 		all.addAll(args);
 		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, environment, log, all), log, port);
 		app.awaitUp();

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.avatars.thumbnail.Thumbnail;
-import dev.avatars.user.UserNotFoundException;
 import dev.avatars.user.UserResponse;
 import dev.avatars.user.UserService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -47,7 +46,7 @@ class AvatarController {
 
 	private final AvatarUploadService uploads;
 
-	private final AvatarStore store;
+	private final AvatarRepository store;
 
 	private final AvatarStorage storage;
 
@@ -57,7 +56,7 @@ class AvatarController {
 
 	private final AvatarService avatars;
 
-	AvatarController(AvatarUploadService uploads, AvatarStore store, AvatarStorage storage,
+	AvatarController(AvatarUploadService uploads, AvatarRepository store, AvatarStorage storage,
 			ThumbnailProperties thumbnails, UserService users, AvatarService avatars) {
 		this.avatars = avatars;
 		this.uploads = uploads;
@@ -110,7 +109,7 @@ class AvatarController {
 	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	AvatarView status(@PathVariable long id) {
-		return this.store.find(id).map((row) -> this.avatars.view(id)).orElseThrow(() -> new UserNotFoundException(id));
+		return this.store.find(id).map((row) -> this.avatars.view(id)).orElseThrow(() -> new NoSuchUserException(id));
 	}
 
 	/** The upload form, as the API documentation shows it. */
@@ -137,12 +136,12 @@ class AvatarController {
 			@Parameter(description = "wanted edge length in pixels") @RequestParam(required = false) @Min(1) @Max(4096) Integer size,
 			@Parameter(description = "the version from thumbnailUrl") @RequestParam(name = "v", required = false) Long version)
 			throws IOException {
-		AvatarRow row = this.store.find(id).orElseThrow(() -> new UserNotFoundException(id));
+		AvatarRow row = this.store.find(id).orElseThrow(() -> new NoSuchUserException(id));
 		int chosen = (size != null) ? this.thumbnails.atLeast(size) : this.thumbnails.largest();
 		Optional<byte[]> stored = readThumbnail(row, chosen);
 		if (stored.isEmpty() && row.readyVersion() != null) {
 			// A newer version replaced the files between the query and the read: serve that one.
-			row = this.store.find(id).orElseThrow(() -> new UserNotFoundException(id));
+			row = this.store.find(id).orElseThrow(() -> new NoSuchUserException(id));
 			stored = readThumbnail(row, chosen);
 		}
 		if (stored.isPresent()) {

@@ -2,42 +2,50 @@ package dev.avatars.avatar;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.avatars.durable.DurableCommits;
+import dev.avatars.user.ProfilePictures;
+import dev.avatars.user.UserCreated;
+import dev.avatars.user.UserDeleting;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** What the rest of the app needs of a user's avatar: its lifecycle and how it looks in the API. */
+/** A user's avatar through the user's lifecycle, and how it looks in the API. */
 @Service
-public class AvatarService {
+class AvatarService implements ProfilePictures {
 
-	private final AvatarStore store;
+	private final AvatarRepository avatars;
 
 	private final AvatarStorage storage;
 
 	private final DurableCommits durable;
 
-	AvatarService(AvatarStore store, AvatarStorage storage, DurableCommits durable) {
-		this.store = store;
+	AvatarService(AvatarRepository avatars, AvatarStorage storage, DurableCommits durable) {
+		this.avatars = avatars;
 		this.durable = durable;
 		this.storage = storage;
 	}
 
-	/** Called in the transaction that creates the user. */
-	public void createFor(long userId) {
-		this.store.create(userId);
+	/** In the transaction that creates the user. */
+	@EventListener
+	void create(UserCreated event) {
+		this.avatars.create(event.userId());
 	}
 
 	/**
-	 * Called in the transaction that deletes the user (the row goes with it by cascade); the files go once that
+	 * In the transaction that deletes the user (the row goes with it by cascade); the files go once that
 	 * transaction has committed, so a rollback never leaves a user without their files. The row lock makes an
 	 * upload in flight either finish first (and its file is the one deleted) or find no user.
 	 */
-	public void deleteFilesOnCommit(long userId) {
-		String originalKey = this.store.lockOriginalKey(userId).orElse(null);
+	@EventListener
+	void deleteFilesOnCommit(UserDeleting event) {
+		long userId = event.userId();
+		String originalKey = this.avatars.lockOriginalKey(userId).orElse(null);
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
@@ -48,17 +56,27 @@ public class AvatarService {
 		});
 	}
 
-	public AvatarView view(long userId) {
-		return this.store.find(userId).map(AvatarService::toView).orElseGet(() -> none(userId));
+	AvatarView view(long userId) {
+		return this.avatars.find(userId).map(AvatarService::toView).orElseGet(() -> none(userId));
 	}
 
-	public Map<Long, AvatarView> views(Collection<Long> userIds) {
-		return this.store.findAll(userIds)
+	@Override
+	public String thumbnailUrl(long userId) {
+		return view(userId).thumbnailUrl();
+	}
+
+	@Override
+	public Map<Long, String> thumbnailUrls(Collection<Long> userIds) {
+		Map<Long, AvatarView> views = this.avatars.findAll(userIds)
 			.stream()
 			.collect(Collectors.toMap(AvatarRow::userId, AvatarService::toView));
+		return userIds.stream()
+			.distinct()
+			.collect(Collectors.toMap(Function.identity(),
+					(id) -> views.getOrDefault(id, none(id)).thumbnailUrl()));
 	}
 
-	public static AvatarView none(long userId) {
+	private static AvatarView none(long userId) {
 		return new AvatarView(AvatarStatus.NONE, null, null, thumbnailUrl(userId, null), null);
 	}
 

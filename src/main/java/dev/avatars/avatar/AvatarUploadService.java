@@ -9,22 +9,24 @@ import java.util.function.Function;
 
 import dev.avatars.durable.DurableCommits;
 import dev.avatars.imageinfo.DecodeLimits;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.ProcessingProperties;
 import dev.avatars.imageinfo.ImageInfo;
 import dev.avatars.thumbnail.Crop;
 import dev.avatars.thumbnail.Orientation;
-import dev.avatars.user.UserNotFoundException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
  * Accepts an upload in the request thread: checks it, stores it, records it, and nothing heavier. Decoding and
- * resizing belong to the thumbnail job. Whatever is refused leaves no file behind and the row untouched.
+ * resizing belong to the thumbnail job, which this asks to run soon. Whatever is refused leaves no file behind
+ * and the row untouched.
  */
 @Service
 class AvatarUploadService {
 
-	private final AvatarStore store;
+	private final AvatarRepository store;
 
 	private final AvatarStorage storage;
 
@@ -32,11 +34,18 @@ class AvatarUploadService {
 
 	private final DurableCommits durable;
 
-	AvatarUploadService(AvatarStore store, AvatarStorage storage, UploadProperties limits, DurableCommits durable) {
+	private final JobEngine engine;
+
+	private final boolean processOnUpload;
+
+	AvatarUploadService(AvatarRepository store, AvatarStorage storage, UploadProperties limits, DurableCommits durable,
+			JobEngine engine, ProcessingProperties processing) {
 		this.store = store;
 		this.durable = durable;
 		this.storage = storage;
 		this.limits = limits;
+		this.engine = engine;
+		this.processOnUpload = processing.onUpload();
 	}
 
 	/**
@@ -47,7 +56,7 @@ class AvatarUploadService {
 	void accept(long userId, String contentType, InputStream body, Function<String, String> queryParameters)
 			throws IOException {
 		if (this.store.find(userId).isEmpty()) {
-			throw new UserNotFoundException(userId);
+			throw new NoSuchUserException(userId);
 		}
 		Path incoming = this.storage.newIncomingFile();
 		try {
@@ -74,14 +83,19 @@ class AvatarUploadService {
 			}
 			catch (RuntimeException ex) {
 				this.storage.deleteOriginal(key);
-				if (ex instanceof AvatarStore.MissingAvatarRowException) {
-					throw new UserNotFoundException(userId); // deleted while uploading
+				if (ex instanceof AvatarRepository.MissingAvatarRowException) {
+					throw new NoSuchUserException(userId); // deleted while uploading
 				}
 				throw ex;
 			}
 			// The 202 promises the new row survives a crash; the replaced file may go only once it does.
 			this.durable.await();
 			replaced.ifPresent(this.storage::deleteOriginal);
+			if (this.processOnUpload) {
+				// Trigger 4: thumbnails within seconds, through the same claims as any run; the sweep takes
+				// whatever this process cannot do (it stops, its workers are busy for long).
+				this.engine.runSoon(ThumbnailJob.NAME);
+			}
 		}
 		finally {
 			Files.deleteIfExists(incoming);

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Trigger 2: {@code java -jar avatars.jar process-avatars [--limit=N] [--dry-run]}, for system cron. Runs the job
+ * Trigger 2: {@code java -jar avatars.jar process-avatars [--limit=N] [--dry-run]}, for system cron. Runs the thumbnail job
  * once and exits 0 when no avatar failed, 1 when some did, 2 when it could not run (see {@code AvatarsApplication}
  * for failures before this point, such as an unreachable database).
  */
@@ -29,9 +29,12 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 
 	private static final Set<String> OPTIONS = Set.of("limit", "dry-run");
 
-	private final ThumbnailJob job;
+	/** The job this command runs, by the name the engine knows it under. */
+	static final String JOB = "thumbnails";
 
-	private final AvatarWorkQueue queue;
+	private final JobEngine engine;
+
+	private final Job job;
 
 	private final PrintStream out;
 
@@ -39,9 +42,9 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 
 	private int exitCode = CANNOT_RUN;
 
-	ProcessAvatarsCommand(ThumbnailJob job, AvatarWorkQueue queue) {
-		this.job = job;
-		this.queue = queue;
+	ProcessAvatarsCommand(JobEngine engine) {
+		this.engine = engine;
+		this.job = engine.job(JOB).orElseThrow();
 		this.out = System.out;
 		this.err = System.err;
 	}
@@ -68,14 +71,13 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 			return;
 		}
 		if (arguments.containsOption("dry-run")) {
-			List<AvatarWorkQueue.Candidate> due = this.queue.findDue(limit);
-			due.forEach((candidate) -> this.out.println(NAME + ": would process user " + candidate.userId()
-					+ " version " + candidate.version()));
+			List<String> due = this.job.preview(limit);
+			due.forEach((item) -> this.out.println(NAME + ": would process " + item));
 			this.out.println(NAME + ": dry run, " + due.size() + " due");
 			this.exitCode = OK;
 			return;
 		}
-		RunReport report = this.job.runOnce(Trigger.CLI, limit);
+		RunReport report = this.engine.runOnce(JOB, Trigger.CLI, limit);
 		this.out.println(NAME + ": " + report.summary());
 		if (report.error() != null) {
 			this.err.println(NAME + ": " + report.error());

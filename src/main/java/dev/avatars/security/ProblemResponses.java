@@ -87,7 +87,7 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 				return new Refusal("Sign in to manage your tokens.", passwordOnly, passwordOnly);
 			}
 			if (path.startsWith("/api/jobs/")) {
-				return new Refusal("Sign in as an admin to use the thumbnail job.", "Only admins can use the thumbnail job.");
+				return new Refusal("Sign in as an admin to run jobs.", "Only admins can run jobs.");
 			}
 			if (path.startsWith("/actuator/")) {
 				return new Refusal("Sign in as an admin to see this.", "Only admins can see this.");

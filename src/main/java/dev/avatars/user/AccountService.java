@@ -3,8 +3,8 @@ package dev.avatars.user;
 import java.time.Instant;
 import java.util.Optional;
 
-import dev.avatars.avatar.AvatarService;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -19,13 +19,13 @@ public class AccountService implements UserDetailsService {
 
 	private final UserRepository users;
 
-	private final AvatarService avatars;
+	private final ApplicationEventPublisher events;
 
 	private final PasswordEncoder passwords;
 
-	AccountService(UserRepository users, AvatarService avatars, PasswordEncoder passwords) {
+	AccountService(UserRepository users, ApplicationEventPublisher events, PasswordEncoder passwords) {
 		this.users = users;
-		this.avatars = avatars;
+		this.events = events;
 		this.passwords = passwords;
 	}
 
@@ -85,7 +85,7 @@ public class AccountService implements UserDetailsService {
 			// Another instance made it at the same moment; this transaction is lost, a new one finds the account.
 			throw new CreatedConcurrentlyException(username, ex);
 		}
-		this.avatars.createFor(admin.getId());
+		this.events.publishEvent(new UserCreated(admin.getId()));
 		return AdminChange.CREATED;
 	}
 
@@ -110,7 +110,7 @@ public class AccountService implements UserDetailsService {
 		}
 		try {
 			User user = this.users.saveAndFlush(new User(username, username, Instant.now()));
-			this.avatars.createFor(user.getId());
+			this.events.publishEvent(new UserCreated(user.getId()));
 			return toAccount(user);
 		}
 		catch (DataIntegrityViolationException ex) {

@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.avatars.avatar.AvatarService;
-import dev.avatars.avatar.AvatarView;
-
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.data.domain.Page;
@@ -20,14 +18,18 @@ public class UserService {
 
 	private final UserRepository users;
 
-	private final AvatarService avatars;
+	private final ProfilePictures pictures;
 
 	private final PasswordEncoder passwords;
 
-	UserService(UserRepository users, AvatarService avatars, PasswordEncoder passwords) {
+	private final ApplicationEventPublisher events;
+
+	UserService(UserRepository users, ProfilePictures pictures, PasswordEncoder passwords,
+			ApplicationEventPublisher events) {
 		this.users = users;
-		this.avatars = avatars;
+		this.pictures = pictures;
 		this.passwords = passwords;
+		this.events = events;
 	}
 
 	@Transactional
@@ -44,14 +46,14 @@ public class UserService {
 			// Two requests for one name at once: the unique constraint decides.
 			throw new UsernameTakenException(request.username());
 		}
-		this.avatars.createFor(user.getId());
-		return toResponse(user, this.avatars.view(user.getId()));
+		this.events.publishEvent(new UserCreated(user.getId()));
+		return toResponse(user);
 	}
 
 	@Transactional(readOnly = true)
 	public UserResponse get(long id) {
 		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
-		return toResponse(user, this.avatars.view(id));
+		return toResponse(user);
 	}
 
 	@Transactional(readOnly = true)
@@ -59,9 +61,9 @@ public class UserService {
 		PageRequest request = PageRequest.of(page, size, Sort.by("id"));
 		Page<User> users = (query == null || query.isBlank()) ? this.users.findAll(request)
 				: this.users.search(containing(query), request);
-		Map<Long, AvatarView> views = this.avatars.views(users.map(User::getId).toList());
+		Map<Long, String> urls = this.pictures.thumbnailUrls(users.map(User::getId).toList());
 		List<UserResponse> items = users.stream()
-			.map((user) -> toResponse(user, views.getOrDefault(user.getId(), AvatarService.none(user.getId()))))
+			.map((user) -> new UserResponse(user.getId(), user.getUsername(), user.getDisplayName(), urls.get(user.getId())))
 			.toList();
 		return new UserPage(items, page, size, users.getTotalElements());
 	}
@@ -84,13 +86,13 @@ public class UserService {
 			}
 			user.setPasswordHash(this.passwords.encode(request.password()));
 		}
-		return toResponse(user, this.avatars.view(id));
+		return toResponse(user);
 	}
 
 	@Transactional
 	void delete(long id) {
 		User user = this.users.findById(id).orElseThrow(() -> new UserNotFoundException(id));
-		this.avatars.deleteFilesOnCommit(id);
+		this.events.publishEvent(new UserDeleting(id));
 		this.users.delete(user);
 	}
 
@@ -100,8 +102,9 @@ public class UserService {
 		return "%" + escaped + "%";
 	}
 
-	private static UserResponse toResponse(User user, AvatarView avatar) {
-		return new UserResponse(user.getId(), user.getUsername(), user.getDisplayName(), avatar.thumbnailUrl());
+	private UserResponse toResponse(User user) {
+		return new UserResponse(user.getId(), user.getUsername(), user.getDisplayName(),
+				this.pictures.thumbnailUrl(user.getId()));
 	}
 
 }

@@ -9,9 +9,11 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.RunReport;
+import dev.avatars.job.Trigger;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
-import dev.avatars.job.ThumbnailJob;
 import dev.avatars.job.Trigger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +32,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class CropUploadTests extends ApiTestSupport {
 
 	@Autowired
-	ThumbnailJob job;
+	JobEngine engine;
 
 	private ResultActions uploadWithCrop(long id, byte[] picture, String... fields) throws Exception {
 		// Form fields after the file, as the page sends them.
@@ -131,7 +133,7 @@ class CropUploadTests extends ApiTestSupport {
 			uploadWithCrop(id, TestImages.resource((String) c[0]), "cropX", (String) c[1], "cropY", (String) c[2],
 					"cropSize", "0.5")
 				.andExpect(status().isAccepted());
-			this.job.runOnce(Trigger.API);
+			this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 			byte[] thumbnail = this.mvc.perform(get("/api/users/{id}/avatar/thumbnail?size=256", id)).andReturn()
 				.getResponse()
 				.getContentAsByteArray();

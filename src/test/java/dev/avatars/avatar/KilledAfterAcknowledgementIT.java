@@ -283,7 +283,7 @@ class KilledAfterAcknowledgementIT {
 				this.findings.add(round + ": after the restart, files of uploads cut off by the kill remain: "
 						+ remaining.stream().map((path) -> this.home.relativize(path).toString()).sorted().toList());
 			}
-			HttpResponse<String> run = app.postJson("/api/jobs/thumbnails/runs", "");
+			HttpResponse<String> run = app.postJson("/api/jobs/thumbnails/runs?wait=true", "");
 			assertThat(run.statusCode()).as(run.body()).isEqualTo(201);
 			boolean lost = false;
 			for (Acknowledged ack : acknowledged) {

@@ -21,7 +21,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class UploadDatabaseFailureTests extends ApiTestSupport {
 
 	@MockitoSpyBean
-	AvatarStore store;
+	AvatarRepository store;
 
 	@Test
 	void whenTheRowCannotBeWrittenTheStoredFileIsRemovedAndTheClientLearnsNothingInternal() throws Exception {

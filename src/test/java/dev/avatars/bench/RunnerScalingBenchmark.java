@@ -177,7 +177,7 @@ public final class RunnerScalingBenchmark {
 	private static void triggerAll(List<AppProcess> instances, ExecutorService pool) throws Exception {
 		List<Future<String>> reports = new ArrayList<>();
 		for (AppProcess instance : instances) {
-			reports.add(pool.submit(() -> instance.postJson("/api/jobs/thumbnails/runs", "").body()));
+			reports.add(pool.submit(() -> instance.postJson("/api/jobs/thumbnails/runs?wait=true", "").body()));
 		}
 		for (Future<String> report : reports) {
 			report.get(30, TimeUnit.MINUTES);

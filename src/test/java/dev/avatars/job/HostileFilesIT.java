@@ -106,7 +106,7 @@ class HostileFilesIT {
 
 			// The web app's own job, native engine where it applies, the same files for other users.
 			Map<Long, String> forWeb = uploadAll(web, "web-");
-			String run = web.postJson("/api/jobs/thumbnails/runs", "").body();
+			String run = web.postJson("/api/jobs/thumbnails/runs?wait=true", "").body();
 			assertThat(JsonText.sum(run, "claimed")).as(run).isEqualTo(ACCEPTED.size());
 			assertThat(JsonText.sum(run, "failed")).as(run).isEqualTo(failing);
 			assertThat(JsonText.sum(run, "retried")).as(run).isZero();
@@ -114,7 +114,7 @@ class HostileFilesIT {
 
 			// Its workers outlived all of that: the next upload is rendered by the next run.
 			long after = web.userWithUpload("after", TestImages.jpeg(120, 90));
-			String next = web.postJson("/api/jobs/thumbnails/runs", "").body();
+			String next = web.postJson("/api/jobs/thumbnails/runs?wait=true", "").body();
 			assertThat(JsonText.sum(next, "ready")).as(next).isEqualTo(1);
 			assertThat(avatar(web, after)).contains("\"status\":\"READY\"");
 		}

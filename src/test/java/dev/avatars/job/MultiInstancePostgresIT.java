@@ -119,7 +119,7 @@ class MultiInstancePostgresIT {
 
 			Process cli = cli("cli.log");
 			List<CompletableFuture<String>> runs = instances.stream()
-				.map((instance) -> CompletableFuture.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs")))
+				.map((instance) -> CompletableFuture.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
 				.toList();
 			assertThat(cli.waitFor(300, TimeUnit.SECONDS)).isTrue();
 			for (CompletableFuture<String> run : runs) {

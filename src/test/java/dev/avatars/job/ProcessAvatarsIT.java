@@ -71,7 +71,7 @@ class ProcessAvatarsIT {
 			Process cli = cli(log);
 			CompletableFuture<String> inApp = CompletableFuture.supplyAsync(() -> {
 				try {
-					return web.postJson("/api/jobs/thumbnails/runs", "").body();
+					return web.postJson("/api/jobs/thumbnails/runs?wait=true", "").body();
 				}
 				catch (Exception ex) {
 					throw new IllegalStateException(ex);
@@ -149,7 +149,7 @@ class ProcessAvatarsIT {
 			assertThat(killedRun).contains("\"trigger\":\"CLI\"").contains("\"finishedAt\":null");
 			Thread.sleep(3500); // the dead runner's leases run out
 
-			String report = web.postJson("/api/jobs/thumbnails/runs", "").body();
+			String report = web.postJson("/api/jobs/thumbnails/runs?wait=true", "").body();
 			assertThat(report).contains("\"failed\":0");
 			for (long id : ids) {
 				assertThat(web.get("/api/users/" + id + "/avatar").body()).as("user " + id).contains("\"status\":\"READY\"");

@@ -99,7 +99,7 @@ class AccessMatrixTests extends ApiTestSupport {
 						() -> patch("/api/users/{id}", this.owner).contentType(MediaType.APPLICATION_JSON)
 							.content("{\"displayName\":\"Owner\"}"),
 						expect(401, 200, 403, 200, 403, 200, 403, 401, 401)),
-				new Endpoint("POST /api/jobs/thumbnails/runs", () -> post("/api/jobs/thumbnails/runs?limit=1"),
+				new Endpoint("POST /api/jobs/thumbnails/runs", () -> post("/api/jobs/thumbnails/runs?limit=1&wait=true"),
 						expect(401, 403, 403, 201, 403, 201, 403, 401, 401)),
 				new Endpoint("GET /api/jobs/thumbnails/runs", () -> get("/api/jobs/thumbnails/runs"),
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),

@@ -209,13 +209,13 @@ class AccountsAndAccessTests extends ApiTestSupport {
 	void jobsMetricsAndHealthDetailsAreForAdminsOnly() throws Exception {
 		long user = createUser("user");
 		problem(this.mvc.perform(post("/api/jobs/thumbnails/runs").with(csrf())), 401,
-				"Sign in as an admin to use the thumbnail job.");
+				"Sign in as an admin to run jobs.");
 		problem(this.mvc.perform(post("/api/jobs/thumbnails/runs").with(as(user))), 403,
-				"Only admins can use the thumbnail job.");
+				"Only admins can run jobs.");
 		problem(this.mvc.perform(get("/api/jobs/thumbnails/runs").with(as(user))), 403,
-				"Only admins can use the thumbnail job.");
-		problem(this.mvc.perform(get("/api/jobs/thumbnails/runs/1")), 401, "Sign in as an admin to use the thumbnail job.");
-		this.mvc.perform(post("/api/jobs/thumbnails/runs").with(asAdmin())).andExpect(status().isCreated());
+				"Only admins can run jobs.");
+		problem(this.mvc.perform(get("/api/jobs/thumbnails/runs/1")), 401, "Sign in as an admin to run jobs.");
+		this.mvc.perform(post("/api/jobs/thumbnails/runs?wait=true").with(asAdmin())).andExpect(status().isCreated());
 		this.mvc.perform(get("/api/jobs/thumbnails/runs").with(asAdmin())).andExpect(jsonPath("$", hasSize(1)));
 
 		problem(this.mvc.perform(get("/actuator/metrics")), 401, "Sign in as an admin to see this.");

@@ -87,7 +87,7 @@ class IdentityProviderTests extends ApiTestSupport {
 	@Test
 	void theConfiguredScopeMakesAnAdmin() throws Exception {
 		String token = jwt(KEY, "ops-person", ISSUER, Instant.now().plusSeconds(300), "openid avatars:admin");
-		with(post("/api/jobs/thumbnails/runs"), token).andExpect(status().isCreated());
+		with(post("/api/jobs/thumbnails/runs?wait=true"), token).andExpect(status().isCreated());
 		with(get("/actuator/health"), token).andExpect(jsonPath("$.components.backlog").exists());
 	}
 

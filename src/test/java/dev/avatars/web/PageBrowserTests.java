@@ -169,7 +169,7 @@ class PageBrowserTests extends ApiTestSupport {
 	void aUserIsFoundBySearchAndSeesTheReasonTheirAvatarFailed() throws Exception {
 		long id = createUser("grace");
 		uploadOk(id, TestImages.truncatedButWithReadableHeader());
-		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/jobs/thumbnails/runs")
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/jobs/thumbnails/runs?wait=true")
 			.with(asAdmin()));
 		open();
 

@@ -1,9 +1,10 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.avatars.job.JobEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -19,13 +20,13 @@ import org.springframework.stereotype.Component;
 @Component("backlog")
 class BacklogMonitoring implements HealthIndicator {
 
-	private final AvatarWorkQueue queue;
+	private final AvatarRepository queue;
 
-	private final JobRunStore runs;
+	private final JobEngine engine;
 
-	BacklogMonitoring(AvatarWorkQueue queue, JobRunStore runs, MeterRegistry meters) {
+	BacklogMonitoring(AvatarRepository queue, JobEngine engine, MeterRegistry meters) {
 		this.queue = queue;
-		this.runs = runs;
+		this.engine = engine;
 		Gauge.builder("avatars.backlog.size", queue, (q) -> q.backlog().size())
 			.description("Avatars waiting for (or in) processing")
 			.register(meters);
@@ -37,8 +38,8 @@ class BacklogMonitoring implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		AvatarWorkQueue.Backlog backlog = this.queue.backlog();
-		Optional<Instant> lastRun = this.runs.lastCompleted();
+		AvatarRepository.Backlog backlog = this.queue.backlog();
+		Optional<Instant> lastRun = this.engine.lastCompleted(ThumbnailJob.NAME);
 		return Health.up()
 			.withDetail("pending", backlog.size())
 			.withDetail("oldestPendingAgeSeconds", (long) ageSeconds(backlog.oldestUploadedAt()))

@@ -1,8 +1,11 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.nio.file.Files;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.RunReport;
+import dev.avatars.job.Trigger;
 import dev.avatars.HostileImages;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileOriginalJobTests extends ApiTestSupport {
 
 	@Autowired
-	ThumbnailJob job;
+	JobEngine engine;
 
 	@Test
 	void originalsStoredBeforeTheFrameCheckFailAtOnceWithTheReason() throws Exception {
@@ -34,7 +37,7 @@ class HostileOriginalJobTests extends ApiTestSupport {
 		Files.write(uploads().resolve("originals").resolve((String) avatarRow(lossless).get("ORIGINAL_KEY")),
 				HostileImages.losslessJpeg(6324, 6324, 16, 1));
 
-		RunReport report = this.job.runOnce(Trigger.API);
+		RunReport report = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		assertThat(report.claimed()).isEqualTo(3);
 		assertThat(report.ready()).isEqualTo(1);
@@ -45,7 +48,7 @@ class HostileOriginalJobTests extends ApiTestSupport {
 				+ " (144 megapixels) in a picture of 100×100; the limit is 40 megapixels.");
 		assertThat((String) avatarRow(lossless).get("ERROR"))
 			.startsWith("The image is a lossless JPEG of 40.0 megapixels with 1 component(s)");
-		assertThat(this.job.runOnce(Trigger.API).claimed()).isZero();
+		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).claimed()).isZero();
 	}
 
 	@Test
@@ -53,13 +56,13 @@ class HostileOriginalJobTests extends ApiTestSupport {
 		long id = createUser("corrupt");
 		uploadOk(id, HostileImages.corruptLosslessJpeg(300, 300));
 
-		RunReport report = this.job.runOnce(Trigger.API);
+		RunReport report = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		assertThat(report.failed()).isEqualTo(1);
 		assertThat(report.retried()).isZero();
 		assertThat(avatarRow(id).get("STATUS")).isEqualTo("FAILED");
 		assertThat((String) avatarRow(id).get("ERROR")).startsWith("not a decodable JPEG: ");
-		assertThat(this.job.runOnce(Trigger.API).claimed()).isZero();
+		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).claimed()).isZero();
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -16,6 +16,9 @@ import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.exif.ExifDirectoryBase;
 import com.drew.metadata.exif.GpsDirectory;
 import dev.avatars.ApiTestSupport;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.RunReport;
+import dev.avatars.job.Trigger;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +39,8 @@ class ThumbnailJobTests extends ApiTestSupport {
 			"animated.gif", "gps.jpg");
 
 	@Autowired
-	ThumbnailJob job;
+	JobEngine engine;
 
-	@Autowired
-	ScheduledThumbnailRun schedule;
 
 	@Test
 	void everyKindOfUploadBecomesReadyThroughTheApiTriggerWithUprightExactSquares() throws Exception {
@@ -52,11 +53,11 @@ class ThumbnailJobTests extends ApiTestSupport {
 		long alpha = createUser("alpha");
 		uploadOk(alpha, TestImages.resource("alpha.png"));
 
-		this.mvc.perform(post("/api/jobs/thumbnails/runs").with(asAdmin()))
+		this.mvc.perform(post("/api/jobs/thumbnails/runs?wait=true").with(asAdmin()))
 			.andExpect(status().isCreated())
 			.andExpect(header().exists("Location"))
 			.andExpect(jsonPath("$.trigger").value("API"))
-			.andExpect(jsonPath("$.host").value(this.job.host()))
+			.andExpect(jsonPath("$.host").value(this.engine.host()))
 			.andExpect(jsonPath("$.claimed").value(11))
 			.andExpect(jsonPath("$.ready").value(11))
 			.andExpect(jsonPath("$.failed").value(0))
@@ -89,20 +90,6 @@ class ThumbnailJobTests extends ApiTestSupport {
 	}
 
 	@Test
-	void theScheduleTriggerRunsTheSameEngineAndIsRecorded() throws Exception {
-		long id = createUser("scheduled");
-		uploadOk(id, TestImages.resource("orientation-6.jpg"));
-
-		this.schedule.run();
-
-		assertThat(avatarStatus(id)).isEqualTo("READY");
-		assertQuadrants("orientation-6.jpg", ImageIO.read(new ByteArrayInputStream(thumbnail(id, 64).getContentAsByteArray())));
-		this.mvc.perform(get("/api/jobs/thumbnails/runs").with(asAdmin()))
-			.andExpect(jsonPath("$[0].trigger").value("SCHEDULE"))
-			.andExpect(jsonPath("$[0].ready").value(1));
-	}
-
-	@Test
 	void aCorruptImageFailsWithAReasonAndTheRestOfTheBatchIsReady() throws Exception {
 		List<Long> good = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
@@ -113,7 +100,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 		long bad = createUser("bad");
 		uploadOk(bad, TestImages.truncatedButWithReadableHeader());
 
-		RunReport report = this.job.runOnce(Trigger.API);
+		RunReport report = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		assertThat(report.claimed()).isEqualTo(5);
 		assertThat(report.ready()).isEqualTo(4);
@@ -124,14 +111,14 @@ class ThumbnailJobTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.status").value("FAILED"))
 			.andExpect(jsonPath("$.error").value("not a decodable JPEG: truncated data"));
 		// A failed avatar is not retried by later runs...
-		assertThat(this.job.runOnce(Trigger.API).claimed()).isZero();
+		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).claimed()).isZero();
 		// ...until the user uploads again, which resets its state.
 		uploadOk(bad, TestImages.jpeg(50, 50));
 		Map<String, Object> row = avatarRow(bad);
 		assertThat(row.get("STATUS")).isEqualTo("PENDING");
 		assertThat(row.get("ERROR")).isNull();
 		assertThat(row.get("ATTEMPTS")).isEqualTo(0);
-		assertThat(this.job.runOnce(Trigger.API).ready()).isEqualTo(1);
+		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).ready()).isEqualTo(1);
 		assertThat(avatarStatus(bad)).isEqualTo("READY");
 	}
 
@@ -142,7 +129,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 		// The original vanishes (a storage hiccup): reading it fails with an I/O error, not a verdict on the image.
 		Files.delete(uploads().resolve("originals").resolve((String) avatarRow(id).get("ORIGINAL_KEY")));
 
-		RunReport first = this.job.runOnce(Trigger.API);
+		RunReport first = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 		assertThat(first.retried()).isEqualTo(1);
 		Map<String, Object> row = avatarRow(id);
 		assertThat(row.get("STATUS")).isEqualTo("PENDING");
@@ -150,12 +137,12 @@ class ThumbnailJobTests extends ApiTestSupport {
 		assertThat((String) row.get("ERROR")).isEqualTo("the stored original is missing");
 		assertThat(secondsUntilDue(id)).isBetween(50L, 61L); // retry-backoff 1m
 
-		assertThat(this.job.runOnce(Trigger.API).claimed()).as("not due yet").isZero();
+		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).claimed()).as("not due yet").isZero();
 		makeDue(id);
-		assertThat(this.job.runOnce(Trigger.API).retried()).isEqualTo(1);
+		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).retried()).isEqualTo(1);
 		assertThat(secondsUntilDue(id)).as("doubled").isBetween(110L, 121L);
 		makeDue(id);
-		RunReport third = this.job.runOnce(Trigger.API);
+		RunReport third = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 		assertThat(third.failed()).isEqualTo(1);
 		assertThat(avatarStatus(id)).isEqualTo("FAILED");
 		assertThat((String) avatarRow(id).get("ERROR")).startsWith("gave up after 3 attempts: ");
@@ -176,7 +163,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 		this.jdbc.sql("UPDATE avatars SET status = 'PROCESSING', lease_owner = 'live-host/2#7', attempts = 1, "
 				+ "due_at = CURRENT_TIMESTAMP + INTERVAL '5' MINUTE WHERE user_id IN (:ids)").param("ids", ids.subList(3, 6)).update();
 
-		RunReport report = this.job.runOnce(Trigger.API);
+		RunReport report = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		assertThat(report.claimed()).isEqualTo(3);
 		assertThat(ids.subList(0, 3)).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("READY"));
@@ -187,7 +174,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 	void thumbnailsAreServedWithCachingHeadersAndSizeChoice() throws Exception {
 		long id = createUser("served");
 		long version = uploadOk(id, TestImages.resource("quadrants.jpg"));
-		this.job.runOnce(Trigger.API);
+		this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		String url = "/api/users/" + id + "/avatar/thumbnail?v=" + version;
 		this.mvc.perform(get("/api/users/{id}", id)).andExpect(jsonPath("$.thumbnailUrl").value(url));
@@ -230,13 +217,13 @@ class ThumbnailJobTests extends ApiTestSupport {
 	void aNewUploadKeepsTheOldThumbnailUntilItsOwnIsReadyThenTheOldFilesGo() throws Exception {
 		long id = createUser("swap");
 		long v1 = uploadOk(id, TestImages.encode(TestImages.solid(64, 64, Color.RED), "png"));
-		this.job.runOnce(Trigger.API);
+		this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 		long v2 = uploadOk(id, TestImages.encode(TestImages.solid(64, 64, Color.BLUE), "png"));
 
 		avatarState(id)
 			.andExpect(jsonPath("$.status").value("PENDING"))
 			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v1));
-		this.job.runOnce(Trigger.API);
+		this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		this.mvc.perform(get("/api/users/{id}", id))
 			.andExpect(jsonPath("$.thumbnailUrl").value("/api/users/" + id + "/avatar/thumbnail?v=" + v2));
@@ -263,7 +250,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.components.backlog.details.lastCompletedRunAt").value("never"));
 		this.mvc.perform(get("/actuator/metrics/avatars.backlog.size").with(asAdmin()))
 			.andExpect(jsonPath("$.measurements[0].value").value(1.0));
-		this.job.runOnce(Trigger.API);
+		this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 		this.mvc.perform(get("/actuator/health").with(asAdmin()))
 			.andExpect(jsonPath("$.components.backlog.details.pending").value(0))
 			.andExpect(jsonPath("$.components.backlog.details.lastCompletedRunAgeSeconds").value(
@@ -274,8 +261,8 @@ class ThumbnailJobTests extends ApiTestSupport {
 
 	@Test
 	void runsAreListedNewestFirstAndFoundById() throws Exception {
-		RunReport first = this.job.runOnce(Trigger.API);
-		RunReport second = this.job.runOnce(Trigger.SCHEDULE);
+		RunReport first = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
+		RunReport second = this.engine.runOnce(ThumbnailJob.NAME, Trigger.SCHEDULE);
 		this.mvc.perform(get("/api/jobs/thumbnails/runs").with(asAdmin()))
 			.andExpect(jsonPath("$[0].id").value(second.id()))
 			.andExpect(jsonPath("$[1].id").value(first.id()));
@@ -283,7 +270,7 @@ class ThumbnailJobTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.trigger").value("API"));
 		this.mvc.perform(get("/api/jobs/thumbnails/runs/{id}", 987654).with(asAdmin()))
 			.andExpect(status().isNotFound())
-			.andExpect(jsonPath("$.detail").value("There is no run with id 987654."));
+			.andExpect(jsonPath("$.detail").value("There is no thumbnails run with id 987654."));
 		this.mvc.perform(post("/api/jobs/thumbnails/runs?limit=0").with(asAdmin())).andExpect(status().isBadRequest());
 	}
 

@@ -1,4 +1,4 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.RunReport;
+import dev.avatars.job.Trigger;
 import dev.avatars.TestImages;
-import dev.avatars.avatar.AvatarStorage;
+
 import dev.avatars.thumbnail.Thumbnailer;
 import org.junit.jupiter.api.Test;
 import org.mockito.invocation.Invocation;
@@ -34,7 +37,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 class ConcurrentRunsTests extends ApiTestSupport {
 
 	@Autowired
-	ThumbnailJob job;
+	JobEngine engine;
 
 	@MockitoSpyBean
 	AvatarStorage storage;
@@ -52,8 +55,8 @@ class ConcurrentRunsTests extends ApiTestSupport {
 			ids.add(id);
 		}
 
-		CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> this.job.runOnce(Trigger.API));
-		CompletableFuture<RunReport> second = CompletableFuture.supplyAsync(() -> this.job.runOnce(Trigger.SCHEDULE));
+		CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> this.engine.runOnce(ThumbnailJob.NAME, Trigger.API));
+		CompletableFuture<RunReport> second = CompletableFuture.supplyAsync(() -> this.engine.runOnce(ThumbnailJob.NAME, Trigger.SCHEDULE));
 		RunReport a = first.get();
 		RunReport b = second.get();
 
@@ -84,14 +87,14 @@ class ConcurrentRunsTests extends ApiTestSupport {
 			return thumbnails;
 		}).when(this.thumbnailer).render(any(), any());
 
-		RunReport first = this.job.runOnce(Trigger.API);
+		RunReport first = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		assertThat(first.claimed()).isEqualTo(1);
 		assertThat(first.ready()).isZero();
 		assertThat(avatarStatus(id)).isEqualTo("PENDING");
 		assertThat(Files.exists(this.storage.thumbnail(id, v1, 256, "jpg"))).as("stale thumbnails deleted").isFalse();
 
-		RunReport second = this.job.runOnce(Trigger.API);
+		RunReport second = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 
 		assertThat(second.ready()).isEqualTo(1);
 		long v2 = (Long) avatarRow(id).get("VERSION");

@@ -1,4 +1,4 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import dev.avatars.PostgresTest;
 

@@ -1,14 +1,20 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.JobRuns;
+import dev.avatars.job.ProcessingProperties;
+import dev.avatars.job.RunReport;
+import dev.avatars.job.Trigger;
 import dev.avatars.TestImages;
-import dev.avatars.avatar.AvatarStorage;
+
 import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Thumbnailer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,10 +35,10 @@ import static org.mockito.Mockito.spy;
 class WorkerErrorTests extends ApiTestSupport {
 
 	@Autowired
-	AvatarWorkQueue queue;
+	AvatarRepository queue;
 
 	@Autowired
-	JobRunStore runs;
+	JobRuns runs;
 
 	@Autowired
 	AvatarStorage storage;
@@ -46,9 +52,9 @@ class WorkerErrorTests extends ApiTestSupport {
 	/** Original file name → what rendering it throws. */
 	private final Map<String, Supplier<Throwable>> throwing = new ConcurrentHashMap<>();
 
-	private ThumbnailJob job;
+	private JobEngine job;
 
-	private ThumbnailJob job() throws Exception {
+	private JobEngine job() throws Exception {
 		Thumbnailer thumbnailer = spy(this.realThumbnailer);
 		doAnswer((invocation) -> {
 			Path original = invocation.getArgument(0);
@@ -58,10 +64,10 @@ class WorkerErrorTests extends ApiTestSupport {
 			}
 			return invocation.callRealMethod();
 		}).when(thumbnailer).render(any(), any());
-		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 10, 3, Duration.ofMinutes(1),
+		ProcessingProperties properties = new ProcessingProperties("-", "", false, 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), Duration.ofSeconds(5));
-		this.job = new ThumbnailJob(this.queue, this.runs, this.storage, thumbnailer, properties,
-				new SimpleMeterRegistry(), this.durable);
+		this.job = new JobEngine(List.of(new ThumbnailJob(this.queue, this.storage, thumbnailer, properties,
+				this.durable)), this.runs, properties, new SimpleMeterRegistry());
 		this.job.start();
 		return this.job;
 	}
@@ -88,9 +94,9 @@ class WorkerErrorTests extends ApiTestSupport {
 		long huge = upload("huge", () -> new OutOfMemoryError("Java heap space"));
 		long linkage = upload("linkage", () -> new UnsatisfiedLinkError("no opencv in java.library.path"));
 		long good = upload("good", null);
-		ThumbnailJob job = job();
+		JobEngine job = job();
 
-		RunReport report = job.runOnce(Trigger.CLI);
+		RunReport report = job.runOnce(ThumbnailJob.NAME, Trigger.CLI);
 
 		assertThat(report.claimed()).isEqualTo(4);
 		assertThat(report.ready()).isEqualTo(1);
@@ -108,7 +114,7 @@ class WorkerErrorTests extends ApiTestSupport {
 
 		// The one worker survived all three: a new upload is rendered by the next run.
 		long later = upload("later", null);
-		RunReport next = job.runOnce(Trigger.CLI);
+		RunReport next = job.runOnce(ThumbnailJob.NAME, Trigger.CLI);
 		assertThat(next.ready()).isEqualTo(1);
 		assertThat(avatarStatus(later)).isEqualTo("READY");
 	}
@@ -123,7 +129,7 @@ class WorkerErrorTests extends ApiTestSupport {
 		this.jdbc.sql("UPDATE avatars SET status = 'PROCESSING', lease_owner = 'dead/1#1', attempts = ?, "
 				+ "due_at = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE user_id = ?").params(1, once).update();
 
-		RunReport report = job().runOnce(Trigger.CLI);
+		RunReport report = job().runOnce(ThumbnailJob.NAME, Trigger.CLI);
 
 		assertThat(report.failed()).isEqualTo(1);
 		assertThat(report.claimed()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class BacklogQueryBenchmark {
 		}
 		System.out.printf("%s: %,d users inserted in %.1f s%n", name, USERS, (System.nanoTime() - start) / 1e9);
 
-		AvatarWorkQueue queue = new AvatarWorkQueue(jdbc, dataSource);
+		AvatarRepository queue = new AvatarRepository(jdbc, dataSource);
 		List<Double> findMs = new ArrayList<>();
 		List<Double> batchMs = new ArrayList<>();
 		jdbc.sql("UPDATE avatars SET status = 'PENDING', due_at = CURRENT_TIMESTAMP WHERE MOD(user_id, "
@@ -73,9 +73,9 @@ public final class BacklogQueryBenchmark {
 		// Untimed rounds first: H2 runs inside this JVM, and its code is as cold as ours at the start.
 		for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
 			long t0 = System.nanoTime();
-			List<AvatarWorkQueue.Candidate> due = queue.findDue(BATCH);
+			List<AvatarRepository.Claim> due = queue.findDue(BATCH);
 			long t1 = System.nanoTime();
-			List<AvatarWorkQueue.Candidate> claimed = queue.claimDue(BATCH, "bench#" + round, Duration.ofMinutes(5));
+			List<AvatarRepository.Claim> claimed = queue.claimDue(BATCH, "bench#" + round, Duration.ofMinutes(5));
 			long t2 = System.nanoTime();
 			if (due.size() != BATCH || claimed.size() != BATCH) {
 				throw new IllegalStateException("Expected " + BATCH + " due, found " + due.size() + ", claimed "
@@ -88,7 +88,7 @@ public final class BacklogQueryBenchmark {
 			// The claimed half becomes due again, by primary key: the backlog stays 100 of a million.
 			jdbc.sql("UPDATE avatars SET status = 'PENDING', due_at = CURRENT_TIMESTAMP, lease_owner = NULL "
 					+ "WHERE user_id IN (:ids)")
-				.param("ids", claimed.stream().map(AvatarWorkQueue.Candidate::userId).toList())
+				.param("ids", claimed.stream().map(AvatarRepository.Claim::userId).toList())
 				.update();
 		}
 		System.out.printf("%s: find %d due among %,d: median %.2f ms; claim a batch of %d (one statement): "

@@ -9,48 +9,38 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
 /**
- * Trigger 1: the in-app schedule ({@code avatars.processing.cron}, {@code -} for off). Spring computes the next
- * fire time only after a run returns, so a run never overlaps the next one. Like anacron, a start-up after a
- * missed run (the app was down when it should have fired) runs once at once.
+ * Trigger 1: the in-app schedule of the thumbnail job ({@code avatars.processing.cron}, {@code -} for off). Spring
+ * computes the next fire time only after a run returns, so a run never overlaps the next one. Like anacron, a
+ * start-up after a missed run (the app was down when it should have fired) runs once at once.
  */
 @Component
 @Profile("!cli")
-class ScheduledThumbnailRun {
+class ScheduledRuns {
 
-	private static final Logger log = LoggerFactory.getLogger(ScheduledThumbnailRun.class);
+	private static final Logger log = LoggerFactory.getLogger(ScheduledRuns.class);
 
-	private final ThumbnailJob job;
+	static final String THUMBNAILS = "thumbnails";
 
-	private final JobRunStore runs;
-
-	private final AvatarWorkQueue queue;
+	private final JobEngine engine;
 
 	private final ProcessingProperties properties;
 
-	private final TaskExecutor executor;
-
-	ScheduledThumbnailRun(ThumbnailJob job, JobRunStore runs, AvatarWorkQueue queue, ProcessingProperties properties,
-			@Qualifier("applicationTaskExecutor") TaskExecutor applicationTaskExecutor) {
-		this.job = job;
-		this.runs = runs;
-		this.queue = queue;
+	ScheduledRuns(JobEngine engine, ProcessingProperties properties) {
+		this.engine = engine;
 		this.properties = properties;
-		this.executor = applicationTaskExecutor;
 	}
 
 	@Scheduled(cron = "${avatars.processing.cron}", zone = "${avatars.processing.zone}")
-	void run() {
-		this.job.runOnce(Trigger.SCHEDULE);
+	void thumbnails() {
+		this.engine.runOnce(THUMBNAILS, Trigger.SCHEDULE);
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -58,11 +48,11 @@ class ScheduledThumbnailRun {
 		if (!this.properties.scheduled()) {
 			return;
 		}
-		long backlog = this.queue.backlog().size();
+		long backlog = this.engine.job(THUMBNAILS).orElseThrow().backlog();
 		if (backlog == 0) {
 			return;
 		}
-		Optional<Instant> last = this.runs.lastCompleted();
+		Optional<Instant> last = this.engine.lastCompleted(THUMBNAILS);
 		Duration period = period(Instant.now());
 		if (last.isPresent() && last.get().isAfter(Instant.now().minus(period))) {
 			return;
@@ -70,7 +60,7 @@ class ScheduledThumbnailRun {
 		log.info("Catching up: {} avatars are waiting and {} (the schedule runs every {}); running once now",
 				backlog, last.map((time) -> "the last completed run ended at " + time).orElse("no run has completed yet"),
 				period);
-		this.executor.execute(() -> this.job.runOnce(Trigger.STARTUP));
+		this.engine.start(THUMBNAILS, Trigger.STARTUP, Integer.MAX_VALUE);
 	}
 
 	/** The gap between the schedule's next two fire times. */

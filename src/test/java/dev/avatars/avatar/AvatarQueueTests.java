@@ -1,4 +1,4 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 
 import dev.avatars.ApiTestSupport;
 import dev.avatars.TestImages;
-import dev.avatars.job.AvatarWorkQueue.Candidate;
+import dev.avatars.avatar.AvatarRepository.Claim;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,22 +19,22 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Claiming batches: what one statement takes, and that racing claimers never take a row twice. */
-class AvatarWorkQueueTests extends ApiTestSupport {
+class AvatarQueueTests extends ApiTestSupport {
 
 	private static final Duration LEASE = Duration.ofMinutes(5);
 
 	@Autowired
-	AvatarWorkQueue queue;
+	AvatarRepository queue;
 
 	@Test
 	void claimsAtMostTheLimitOldestFirstAndNothingTwice() throws Exception {
 		List<Long> ids = pendingAvatars(5);
 
-		List<Candidate> first = this.queue.claimDue(3, "runner-a", LEASE);
-		List<Candidate> second = this.queue.claimDue(3, "runner-b", LEASE);
+		List<Claim> first = this.queue.claimDue(3, "runner-a", LEASE);
+		List<Claim> second = this.queue.claimDue(3, "runner-b", LEASE);
 
-		assertThat(first).extracting(Candidate::userId).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
-		assertThat(second).extracting(Candidate::userId).containsExactlyInAnyOrderElementsOf(ids.subList(3, 5));
+		assertThat(first).extracting(Claim::userId).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
+		assertThat(second).extracting(Claim::userId).containsExactlyInAnyOrderElementsOf(ids.subList(3, 5));
 		assertThat(this.queue.claimDue(3, "runner-c", LEASE)).isEmpty();
 		assertThat(first).allSatisfy((claimed) -> {
 			assertThat(claimed.version()).isEqualTo(1);
@@ -50,7 +50,7 @@ class AvatarWorkQueueTests extends ApiTestSupport {
 		long id = pendingAvatars(1).get(0);
 		assertThat(this.queue.claimDue(1, "crashed", Duration.ZERO)).hasSize(1);
 
-		List<Candidate> takenOver = this.queue.claimDue(1, "successor", LEASE);
+		List<Claim> takenOver = this.queue.claimDue(1, "successor", LEASE);
 
 		assertThat(takenOver).singleElement().satisfies((claimed) -> {
 			assertThat(claimed.userId()).isEqualTo(id);
@@ -70,9 +70,9 @@ class AvatarWorkQueueTests extends ApiTestSupport {
 			for (int c = 0; c < 4; c++) {
 				String owner = "claimer-" + c;
 				running.add(CompletableFuture.runAsync(() -> {
-					List<Candidate> batch;
+					List<Claim> batch;
 					while (!(batch = this.queue.claimDue(3, owner, LEASE)).isEmpty()) {
-						for (Candidate candidate : batch) {
+						for (Claim candidate : batch) {
 							if (!claimed.add(candidate.userId())) {
 								synchronized (duplicates) {
 									duplicates.add(candidate.userId());

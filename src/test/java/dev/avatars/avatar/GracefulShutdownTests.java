@@ -1,4 +1,4 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,8 +8,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.job.JobEngine;
+import dev.avatars.job.JobRuns;
+import dev.avatars.job.ProcessingProperties;
+import dev.avatars.job.RunReport;
+import dev.avatars.job.Trigger;
 import dev.avatars.TestImages;
-import dev.avatars.avatar.AvatarStorage;
+
 import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Thumbnailer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,10 +31,10 @@ import static org.mockito.Mockito.spy;
 class GracefulShutdownTests extends ApiTestSupport {
 
 	@Autowired
-	AvatarWorkQueue queue;
+	AvatarRepository queue;
 
 	@Autowired
-	JobRunStore runs;
+	JobRuns runs;
 
 	@Autowired
 	AvatarStorage storage;
@@ -42,7 +47,7 @@ class GracefulShutdownTests extends ApiTestSupport {
 
 	private final CountDownLatch renderStarted = new CountDownLatch(1);
 
-	private ThumbnailJob slowJob(Duration renderTime, Duration shutdownTimeout) throws Exception {
+	private JobEngine slowJob(Duration renderTime, Duration shutdownTimeout) throws Exception {
 		Thumbnailer slow = spy(this.realThumbnailer);
 		doAnswer((invocation) -> {
 			this.renderStarted.countDown();
@@ -57,12 +62,12 @@ class GracefulShutdownTests extends ApiTestSupport {
 			}
 			return invocation.callRealMethod();
 		}).when(slow).render(any(), any());
-		ProcessingProperties properties = new ProcessingProperties("-", "", 1, 10, 3, Duration.ofMinutes(1),
+		ProcessingProperties properties = new ProcessingProperties("-", "", false, 1, 10, 3, Duration.ofMinutes(1),
 				Duration.ofMinutes(5), shutdownTimeout);
-		ThumbnailJob job = new ThumbnailJob(this.queue, this.runs, this.storage, slow, properties,
-				new SimpleMeterRegistry(), this.durable);
-		job.start();
-		return job;
+		JobEngine engine = new JobEngine(List.of(new ThumbnailJob(this.queue, this.storage, slow, properties,
+				this.durable)), this.runs, properties, new SimpleMeterRegistry());
+		engine.start();
+		return engine;
 	}
 
 	private List<Long> pending(int count) throws Exception {
@@ -78,8 +83,8 @@ class GracefulShutdownTests extends ApiTestSupport {
 	@Test
 	void inFlightWorkFinishesWithinTheTimeoutAndNothingMoreIsClaimed() throws Exception {
 		List<Long> ids = pending(4);
-		ThumbnailJob job = slowJob(Duration.ofMillis(500), Duration.ofSeconds(10));
-		CompletableFuture<RunReport> run = CompletableFuture.supplyAsync(() -> job.runOnce(Trigger.API));
+		JobEngine job = slowJob(Duration.ofMillis(500), Duration.ofSeconds(10));
+		CompletableFuture<RunReport> run = CompletableFuture.supplyAsync(() -> job.runOnce(ThumbnailJob.NAME, Trigger.API));
 		assertThat(this.renderStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
 		job.stop();
@@ -94,8 +99,8 @@ class GracefulShutdownTests extends ApiTestSupport {
 	@Test
 	void workStillRunningAtTheTimeoutIsHandedBackToPending() throws Exception {
 		List<Long> ids = pending(3);
-		ThumbnailJob job = slowJob(Duration.ofSeconds(2), Duration.ofMillis(100));
-		CompletableFuture<RunReport> run = CompletableFuture.supplyAsync(() -> job.runOnce(Trigger.API));
+		JobEngine job = slowJob(Duration.ofSeconds(2), Duration.ofMillis(100));
+		CompletableFuture<RunReport> run = CompletableFuture.supplyAsync(() -> job.runOnce(ThumbnailJob.NAME, Trigger.API));
 		assertThat(this.renderStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
 		job.stop();
@@ -104,7 +109,7 @@ class GracefulShutdownTests extends ApiTestSupport {
 		assertThat(ids).allSatisfy((id) -> assertThat(avatarRow(id).get("ATTEMPTS")).isEqualTo(0));
 		RunReport report = run.get(10, TimeUnit.SECONDS);
 		assertThat(report.ready()).isZero();
-		assertThat(report.error()).isEqualTo("stopped by shutdown; unfinished avatars were handed back");
+		assertThat(report.error()).isEqualTo("stopped by shutdown; unfinished items were handed back");
 		assertThat(ids.stream().map(this::avatarStatus)).as("the late result was not committed").containsOnly("PENDING");
 	}
 

@@ -1,9 +1,9 @@
-package dev.avatars.job;
+package dev.avatars.avatar;
 
 import dev.avatars.PostgresTest;
 
 /** Batch claims with FOR UPDATE SKIP LOCKED, on a real PostgreSQL with the postgres profile. */
 @PostgresTest
-class PostgresAvatarWorkQueueTests extends AvatarWorkQueueTests {
+class PostgresAvatarQueueTests extends AvatarQueueTests {
 
 }

@@ -1,0 +1,45 @@
+package dev.avatars.job;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One kind of work the {@link JobEngine} runs: it claims due tasks under a lease, and each task then runs on the
+ * engine's worker pool. The job's own table decides every claim, so runs may overlap in one process, in several,
+ * on several hosts. Triggers name a job by {@link #name()}.
+ */
+public interface Job {
+
+	/** Names the job in the API path, the CLI, the run history and the metrics. */
+	String name();
+
+	/** Once at the start of a run, before the first claim: housekeeping the whole run relies on. */
+	default void prepare(Trigger trigger) {
+	}
+
+	/**
+	 * Claims up to {@code limit} due tasks, oldest first, each under a lease for {@code run.owner()} lasting
+	 * {@code run.lease()}. Fewer than {@code limit} means nothing more is due now.
+	 */
+	List<Task> claim(int limit, RunContext run);
+
+	/** The heartbeat: extends every lease {@code owner} holds, so work outliving one lease is not taken over. */
+	int renew(String owner, Duration lease);
+
+	/** Hands back what {@code owner} claimed but did not finish (shutdown), due again at once. */
+	int release(String owner);
+
+	/** Items due now or in progress. */
+	long backlog();
+
+	/** What a run would take first, without claiming it: the CLI's dry run. */
+	List<String> preview(int limit);
+
+	/** One claimed piece of work. It records its outcome on the run, and handles its own failures. */
+	interface Task {
+
+		void run(RunContext run);
+
+	}
+
+}
