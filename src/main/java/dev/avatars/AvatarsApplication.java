@@ -1,5 +1,8 @@
 package dev.avatars;
 
+import java.io.PrintStream;
+import java.util.List;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,6 +18,8 @@ public class AvatarsApplication {
 	/** The one-shot command that makes an admin; see {@code dev.avatars.security.CreateAdminCommand}. */
 	static final String CREATE_ADMIN = "create-admin";
 
+	static final List<String> COMMANDS = List.of(PROCESS_AVATARS, CREATE_ADMIN);
+
 	public static void main(String[] args) {
 		if (args.length > 0 && PROCESS_AVATARS.equals(args[0])) {
 			System.exit(processAvatars(args));
@@ -22,7 +27,17 @@ public class AvatarsApplication {
 		if (args.length > 0 && CREATE_ADMIN.equals(args[0])) {
 			System.exit(command(CREATE_ADMIN, args, "cli", CREATE_ADMIN));
 		}
+		if (args.length > 0 && !args[0].startsWith("-")) {
+			// A typo in a crontab must not start a second web server.
+			System.exit(unknownCommand(args[0], System.err));
+		}
 		SpringApplication.run(AvatarsApplication.class, args);
+	}
+
+	static int unknownCommand(String word, PrintStream err) {
+		err.println("avatars: unknown command '" + word + "'; the commands are " + String.join(", ", COMMANDS)
+				+ " (with no command, or only --options, the web server starts)");
+		return 2;
 	}
 
 	static int processAvatars(String[] args) {

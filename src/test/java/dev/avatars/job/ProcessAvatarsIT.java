@@ -177,6 +177,17 @@ class ProcessAvatarsIT {
 		assertThat(Files.readString(unreachable)).contains("process-avatars: cannot run: ");
 	}
 
+	@Test
+	void aWordThatNamesNoCommandExits2WithTheCommandsInsteadOfStartingAServer() throws Exception {
+		Path log = this.dir.resolve("typo.log");
+		Process typo = AppProcess.start(this.jar, Path.of("/"), CRON_ENVIRONMENT, log, List.of("proces-avatars"));
+
+		assertThat(exitCode(typo)).isEqualTo(2);
+		assertThat(Files.readString(log)).contains("avatars: unknown command 'proces-avatars'")
+			.contains("process-avatars, create-admin")
+			.doesNotContain("Tomcat");
+	}
+
 	static void awaitSomeReady(AppProcess web) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (System.nanoTime() < deadline) {
