@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Through a real servlet container: there its multipart limit trips before our code sees the file. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "avatars.processing.cron=-", "avatars.upload.max-bytes=1MB" })
+		properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false",
+				"avatars.upload.max-bytes=1MB" })
 class UploadLimitOverHttpTests extends ApiTestSupport {
 
 	@LocalServerPort

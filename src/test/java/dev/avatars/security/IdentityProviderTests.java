@@ -43,7 +43,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * The identity-provider mode: JWTs signed by a locally generated RSA key, whose public half this test serves
  * as a JWK set over HTTP, as a real provider does.
  */
-@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.security.jwt.issuer-uri=https://idp.test/realm" })
+@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false",
+		"avatars.security.jwt.issuer-uri=https://idp.test/realm" })
 class IdentityProviderTests extends ApiTestSupport {
 
 	private static final String ISSUER = "https://idp.test/realm";

@@ -16,8 +16,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Uploads per user and failed sign-ins per username and per address: 429 with Retry-After past the limit. */
-@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.rate-limit.uploads=3",
-		"avatars.rate-limit.upload-window=10m", "avatars.rate-limit.failed-sign-ins=2" })
+@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false",
+		"avatars.rate-limit.uploads=3", "avatars.rate-limit.upload-window=10m", "avatars.rate-limit.failed-sign-ins=2" })
 class RateLimitTests extends ApiTestSupport {
 
 	@Test

@@ -16,7 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cookies as Tomcat writes them: HttpOnly, SameSite=Lax, and Secure behind a TLS-terminating proxy. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "avatars.processing.cron=-")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false" })
 class SessionCookieTests extends ApiTestSupport {
 
 	@LocalServerPort

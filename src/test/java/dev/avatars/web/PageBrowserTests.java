@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The page in a real headless Chromium (Debian's chromium and chromium-driver; nothing is downloaded). Skips where
  * Chromium is missing, except under CI=true, where it must run.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "avatars.processing.cron=-")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false" })
 class PageBrowserTests extends ApiTestSupport {
 
 	private static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));

@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rate applies is cut to 5 s so that the test is short; the rest is as configured.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "avatars.processing.cron=-", "avatars.request-body.min-rate-grace=5s",
+		properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false",
+				"avatars.request-body.min-rate-grace=5s",
 				// Hundreds of uploads by one user: the upload limit would answer them 429 before any body.
 				"avatars.rate-limit.uploads=0" })
 class SlowClientTests extends ApiTestSupport {
