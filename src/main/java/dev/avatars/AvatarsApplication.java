@@ -12,17 +12,23 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ConfigurationPropertiesScan
 public class AvatarsApplication {
 
-	/** The one-shot command for system cron; see {@code dev.avatars.job.ProcessAvatarsCommand}. */
+	/** The one-shot thumbnail run for system cron; see {@code dev.avatars.job.JobCommand}. */
 	static final String PROCESS_AVATARS = "process-avatars";
+
+	/** The one-shot clean-up for system cron; see {@code dev.avatars.job.JobCommand}. */
+	static final String CLEANUP_UPLOADS = "cleanup-uploads";
 
 	/** The one-shot command that makes an admin; see {@code dev.avatars.security.CreateAdminCommand}. */
 	static final String CREATE_ADMIN = "create-admin";
 
-	static final List<String> COMMANDS = List.of(PROCESS_AVATARS, CREATE_ADMIN);
+	static final List<String> COMMANDS = List.of(PROCESS_AVATARS, CLEANUP_UPLOADS, CREATE_ADMIN);
 
 	public static void main(String[] args) {
 		if (args.length > 0 && PROCESS_AVATARS.equals(args[0])) {
 			System.exit(processAvatars(args));
+		}
+		if (args.length > 0 && CLEANUP_UPLOADS.equals(args[0])) {
+			System.exit(command(CLEANUP_UPLOADS, args, "cli"));
 		}
 		if (args.length > 0 && CREATE_ADMIN.equals(args[0])) {
 			System.exit(command(CREATE_ADMIN, args, "cli", CREATE_ADMIN));

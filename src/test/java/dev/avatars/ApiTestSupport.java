@@ -32,7 +32,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * One application context for the API tests, on its own home folder (H2 file database and uploads), emptied
  * before each test. The in-app schedule and the upload trigger are off so that only the tests start job runs.
  */
-@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false" })
+@SpringBootTest(properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false",
+		"avatars.cleanup.cron=-" })
 @AutoConfigureMockMvc
 public abstract class ApiTestSupport {
 
@@ -71,6 +72,7 @@ public abstract class ApiTestSupport {
 	@BeforeEach
 	void emptyDatabaseAndUploads() throws IOException {
 		this.jdbc.sql("DELETE FROM job_runs").update();
+		this.jdbc.sql("DELETE FROM job_leases").update();
 		this.jdbc.sql("DELETE FROM rate_limits").update();
 		this.jdbc.sql("DELETE FROM avatars").update();
 		this.jdbc.sql("DELETE FROM users").update();

@@ -8,8 +8,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -189,6 +193,63 @@ class AvatarRepository {
 			this.userId = userId;
 		}
 
+	}
+
+	// The clean-up
+
+	/** Of the given original keys, those an avatar row names. */
+	Set<String> referencedOriginals(Collection<String> keys) {
+		if (keys.isEmpty()) {
+			return Set.of();
+		}
+		return new HashSet<>(this.jdbc.sql("SELECT original_key FROM avatars WHERE original_key IN (:keys)")
+			.param("keys", keys)
+			.query(String.class)
+			.list());
+	}
+
+	/** The versions each of the given users' rows keeps; users without a row are missing from the map. */
+	Map<Long, Versions> versions(Collection<Long> userIds) {
+		if (userIds.isEmpty()) {
+			return Map.of();
+		}
+		Map<Long, Versions> versions = new HashMap<>();
+		this.jdbc.sql("SELECT user_id, version, ready_version FROM avatars WHERE user_id IN (:ids)")
+			.param("ids", userIds)
+			.query((rs, n) -> versions.put(rs.getLong(1), new Versions(rs.getLong(2), rs.getObject(3, Long.class))))
+			.list();
+		return versions;
+	}
+
+	/** An original the clean-up may remove while its row stays. */
+	record KeptOriginal(long userId, long version, String key) {
+	}
+
+	/**
+	 * Up to {@code limit} originals of avatars in {@code status} whose processing ended more than {@code age}
+	 * ago, by user id after {@code afterUserId} (a keyset page: a dry run changes nothing, so pages move on by id).
+	 */
+	List<KeptOriginal> originalsOlderThan(AvatarStatus status, Duration age, long afterUserId, int limit) {
+		return this.jdbc.sql("""
+				SELECT user_id, version, original_key FROM avatars
+				 WHERE status = ? AND original_key IS NOT NULL AND processed_at < CURRENT_TIMESTAMP - CAST(? AS INTEGER) * INTERVAL '1' SECOND
+				   AND user_id > ?
+				 ORDER BY user_id FETCH FIRST ? ROWS ONLY""")
+			.params(status.name(), age.toSeconds(), afterUserId, limit)
+			.query((rs, n) -> new KeptOriginal(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+			.list();
+	}
+
+	/**
+	 * The row stops naming its original and says it was removed, if it is still that version in that status: a
+	 * newer upload meanwhile keeps everything as it is. The caller deletes the file only when this says true.
+	 */
+	boolean forgetOriginal(KeptOriginal original, AvatarStatus status) {
+		return this.jdbc.sql("""
+				UPDATE avatars SET original_key = NULL, original_removed_at = CURRENT_TIMESTAMP
+				 WHERE user_id = ? AND version = ? AND original_key = ? AND status = ?""")
+			.params(original.userId(), original.version(), original.key(), status.name())
+			.update() == 1;
 	}
 
 	// The thumbnail job's claims

@@ -41,4 +41,13 @@ public interface AvatarStorage {
 	/** Deletes every file of one user's avatar: the given original and all thumbnails. */
 	void deleteAll(long userId, String originalKey);
 
+	/**
+	 * Visits every stored file, one at a time, without holding the listing in memory: the clean-up decides. A
+	 * process's lock files are not files to visit.
+	 */
+	void visitAll(java.util.function.Consumer<StoredFile> visitor) throws IOException;
+
+	/** Deletes one visited file: how many bytes that freed, 0 when it was gone already. */
+	long delete(StoredFile file) throws IOException;
+
 }

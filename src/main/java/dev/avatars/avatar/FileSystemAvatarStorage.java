@@ -8,18 +8,22 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.avatars.avatar.StoredFile.Kind;
 import dev.avatars.durable.GroupSync;
 import dev.avatars.thumbnail.Thumbnail;
 
@@ -247,6 +251,80 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		}
 		catch (IOException ex) {
 			log.warn("Could not clean the thumbnails of user {}: {}", userId, ex.toString());
+		}
+	}
+
+	@Override
+	public void visitAll(Consumer<StoredFile> visitor) throws IOException {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.originals)) {
+			for (Path file : files) {
+				String name = file.getFileName().toString();
+				visit(file, name.endsWith(TEMP_SUFFIX) ? Kind.TEMPORARY : Kind.ORIGINAL, name, -1, -1, visitor);
+			}
+		}
+		try (DirectoryStream<Path> users = Files.newDirectoryStream(this.thumbnails)) {
+			for (Path folder : users) {
+				String user = folder.getFileName().toString();
+				if (!Files.isDirectory(folder) || !user.matches("\\d{1,18}")) {
+					continue;
+				}
+				try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+					for (Path file : files) {
+						Matcher name = THUMBNAIL_NAME.matcher(file.getFileName().toString());
+						boolean thumbnail = name.matches();
+						visit(file, thumbnail ? Kind.THUMBNAIL : Kind.TEMPORARY, null, Long.parseLong(user),
+								thumbnail ? Long.parseLong(name.group(1)) : -1, visitor);
+					}
+				}
+				catch (NoSuchFileException ex) {
+					// The user was deleted meanwhile.
+				}
+			}
+		}
+		try (DirectoryStream<Path> processes = Files.newDirectoryStream(this.incoming)) {
+			for (Path folder : processes) {
+				if (!Files.isDirectory(folder)) {
+					continue; // a process's lock: never a leftover while the process lives
+				}
+				try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+					for (Path file : files) {
+						visit(file, Kind.TEMPORARY, null, -1, -1, visitor);
+					}
+				}
+				catch (NoSuchFileException ex) {
+					// Its process ended meanwhile and took it along.
+				}
+			}
+		}
+	}
+
+	private void visit(Path file, Kind kind, String key, long userId, long version, Consumer<StoredFile> visitor) {
+		BasicFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (IOException ex) {
+			return; // gone meanwhile
+		}
+		if (attributes.isRegularFile()) {
+			visitor.accept(new StoredFile(kind, this.root.relativize(file).toString().replace('\\', '/'), key,
+					userId, version, attributes.size(), attributes.lastModifiedTime().toInstant()));
+		}
+	}
+
+	@Override
+	public long delete(StoredFile file) throws IOException {
+		Path path = this.root.resolve(file.name()).normalize();
+		if (!path.startsWith(this.root) || path.equals(this.root)) {
+			throw new IllegalArgumentException("Not a stored file: " + file.name());
+		}
+		try {
+			long bytes = Files.size(path);
+			Files.delete(path);
+			return bytes;
+		}
+		catch (NoSuchFileException ex) {
+			return 0;
 		}
 	}
 

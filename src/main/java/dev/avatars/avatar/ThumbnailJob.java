@@ -91,7 +91,7 @@ class ThumbnailJob implements Job {
 	public List<String> preview(int limit) {
 		return this.avatars.findDue(limit)
 			.stream()
-			.map((claim) -> "user " + claim.userId() + " version " + claim.version())
+			.map((claim) -> "process user " + claim.userId() + " version " + claim.version())
 			.toList();
 	}
 

@@ -313,6 +313,13 @@ public class JobEngine implements SmartLifecycle {
 		}
 
 		@Override
+		public void removed(long bytes) {
+			this.tally.removed(bytes);
+			JobEngine.this.meters.counter("avatars.removed.files", "job", this.job.name()).increment();
+			JobEngine.this.meters.counter("avatars.removed.bytes", "job", this.job.name()).increment(bytes);
+		}
+
+		@Override
 		public void record(Outcome outcome, int count) {
 			if (count > 0) {
 				this.tally.record(outcome, count);

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class JobRuns {
 
-	private static final String COLUMNS = "id, job, run_trigger, host, started_at, finished_at, claimed, ready, failed, retried, duration_ms, error";
+	private static final String COLUMNS = "id, job, run_trigger, host, started_at, finished_at, claimed, ready, failed, retried, removed_files, removed_bytes, duration_ms, error";
 
 	private final JdbcClient jdbc;
 
@@ -37,17 +37,21 @@ public class JobRuns {
 
 	/** The counts so far of a run under way, for whoever follows it. */
 	void progress(long id, Tally tally) {
-		this.jdbc.sql("UPDATE job_runs SET claimed = ?, ready = ?, failed = ?, retried = ? WHERE id = ? AND finished_at IS NULL")
-			.params(tally.claimed(), tally.ready(), tally.failed(), tally.retried(), id)
+		this.jdbc.sql("""
+				UPDATE job_runs SET claimed = ?, ready = ?, failed = ?, retried = ?, removed_files = ?, removed_bytes = ?
+				 WHERE id = ? AND finished_at IS NULL""")
+			.params(tally.claimed(), tally.ready(), tally.failed(), tally.retried(), tally.removedFiles(),
+					tally.removedBytes(), id)
 			.update();
 	}
 
 	RunReport finish(long id, Tally tally, long durationMs, String error) {
 		this.jdbc.sql("""
 				UPDATE job_runs SET finished_at = CURRENT_TIMESTAMP, claimed = ?, ready = ?, failed = ?, retried = ?,
-				       duration_ms = ?, error = ?
+				       removed_files = ?, removed_bytes = ?, duration_ms = ?, error = ?
 				 WHERE id = ?""")
-			.params(tally.claimed(), tally.ready(), tally.failed(), tally.retried(), durationMs, truncate(error), id)
+			.params(tally.claimed(), tally.ready(), tally.failed(), tally.retried(), tally.removedFiles(),
+					tally.removedBytes(), durationMs, truncate(error), id)
 			.update();
 		return find(id).orElseThrow();
 	}
@@ -78,7 +82,7 @@ public class JobRuns {
 		return new RunReport(rs.getLong("id"), rs.getString("job"), Trigger.valueOf(rs.getString("run_trigger")),
 				rs.getString("host"), instant(rs, rs.findColumn("started_at")), finishedAt, finishedAt != null,
 				rs.getInt("claimed"), rs.getInt("ready"), rs.getInt("failed"), rs.getInt("retried"),
-				rs.getObject("duration_ms", Long.class), rs.getString("error"));
+				rs.getLong("removed_files"), rs.getLong("removed_bytes"), rs.getObject("duration_ms", Long.class), rs.getString("error"));
 	}
 
 	private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -17,6 +17,9 @@ public interface RunContext {
 		record(outcome, 1);
 	}
 
+	/** Counts one file of {@code bytes} the run removed. */
+	void removed(long bytes);
+
 	/** How one item of a run ended. */
 	enum Outcome {
 

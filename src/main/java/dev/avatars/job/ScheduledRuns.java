@@ -17,9 +17,10 @@ import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
 /**
- * Trigger 1: the in-app schedule of the thumbnail job ({@code avatars.processing.cron}, {@code -} for off). Spring
- * computes the next fire time only after a run returns, so a run never overlaps the next one. Like anacron, a
- * start-up after a missed run (the app was down when it should have fired) runs once at once.
+ * Trigger 1: the in-app schedules of the thumbnail job ({@code avatars.processing.cron}, {@code -} for off) and the
+ * clean-up. Spring computes the next fire time only after a run returns, so a run never overlaps the next one.
+ * Like anacron, a start-up after a missed thumbnail run (the app was down when it should have fired) runs once at
+ * once.
  */
 @Component
 @Profile("!cli")
@@ -28,6 +29,8 @@ class ScheduledRuns {
 	private static final Logger log = LoggerFactory.getLogger(ScheduledRuns.class);
 
 	static final String THUMBNAILS = "thumbnails";
+
+	static final String CLEANUP = "cleanup";
 
 	private final JobEngine engine;
 
@@ -41,6 +44,12 @@ class ScheduledRuns {
 	@Scheduled(cron = "${avatars.processing.cron}", zone = "${avatars.processing.zone}")
 	void thumbnails() {
 		this.engine.runOnce(THUMBNAILS, Trigger.SCHEDULE);
+	}
+
+	/** The clean-up's schedule ({@code avatars.cleanup.cron}, {@code -} for off), in the same time zone. */
+	@Scheduled(cron = "${avatars.cleanup.cron}", zone = "${avatars.processing.zone}")
+	void cleanup() {
+		this.engine.runOnce(CLEANUP, Trigger.SCHEDULE);
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

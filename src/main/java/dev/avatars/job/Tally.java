@@ -1,6 +1,7 @@
 package dev.avatars.job;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A run's counts, written by its workers as they finish items. */
 final class Tally {
@@ -12,6 +13,10 @@ final class Tally {
 	private final AtomicInteger failed = new AtomicInteger();
 
 	private final AtomicInteger retried = new AtomicInteger();
+
+	private final AtomicLong removedFiles = new AtomicLong();
+
+	private final AtomicLong removedBytes = new AtomicLong();
 
 	/** Bumped by every change, so the heartbeat writes progress only when there is some. */
 	private final AtomicInteger changes = new AtomicInteger();
@@ -28,6 +33,20 @@ final class Tally {
 			case RETRIED -> this.retried.addAndGet(count);
 		}
 		this.changes.incrementAndGet();
+	}
+
+	void removed(long bytes) {
+		this.removedFiles.incrementAndGet();
+		this.removedBytes.addAndGet(bytes);
+		this.changes.incrementAndGet();
+	}
+
+	long removedFiles() {
+		return this.removedFiles.get();
+	}
+
+	long removedBytes() {
+		return this.removedBytes.get();
 	}
 
 	int claimed() {

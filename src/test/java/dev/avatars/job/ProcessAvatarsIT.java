@@ -184,7 +184,7 @@ class ProcessAvatarsIT {
 
 		assertThat(exitCode(typo)).isEqualTo(2);
 		assertThat(Files.readString(log)).contains("avatars: unknown command 'proces-avatars'")
-			.contains("process-avatars, create-admin")
+			.contains("process-avatars, cleanup-uploads, create-admin")
 			.doesNotContain("Tomcat");
 	}
 

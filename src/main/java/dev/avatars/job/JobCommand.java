@@ -2,6 +2,7 @@ package dev.avatars.job;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.boot.CommandLineRunner;
@@ -11,15 +12,17 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Trigger 2: {@code java -jar avatars.jar process-avatars [--limit=N] [--dry-run]}, for system cron. Runs the thumbnail job
- * once and exits 0 when no avatar failed, 1 when some did, 2 when it could not run (see {@code AvatarsApplication}
- * for failures before this point, such as an unreachable database).
+ * Trigger 2, for system cron: {@code java -jar avatars.jar process-avatars [--limit=N] [--dry-run]} runs the
+ * thumbnail job once, {@code cleanup-uploads [--dry-run]} the clean-up. Exits 0 when nothing failed, 1 when
+ * something did, 2 when it could not run (see {@code AvatarsApplication} for failures before this point, such as
+ * an unreachable database).
  */
 @Component
 @Profile("cli & !create-admin")
-class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
+class JobCommand implements CommandLineRunner, ExitCodeGenerator {
 
-	static final String NAME = "process-avatars";
+	/** Each command, and the job it runs by the name the engine knows it under. */
+	static final Map<String, String> JOBS = Map.of("process-avatars", "thumbnails", "cleanup-uploads", "cleanup");
 
 	static final int OK = 0;
 
@@ -29,12 +32,7 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 
 	private static final Set<String> OPTIONS = Set.of("limit", "dry-run");
 
-	/** The job this command runs, by the name the engine knows it under. */
-	static final String JOB = "thumbnails";
-
 	private final JobEngine engine;
-
-	private final Job job;
 
 	private final PrintStream out;
 
@@ -42,9 +40,8 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 
 	private int exitCode = CANNOT_RUN;
 
-	ProcessAvatarsCommand(JobEngine engine) {
+	JobCommand(JobEngine engine) {
 		this.engine = engine;
-		this.job = engine.job(JOB).orElseThrow();
 		this.out = System.out;
 		this.err = System.err;
 	}
@@ -52,14 +49,21 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 	@Override
 	public void run(String... args) {
 		DefaultApplicationArguments arguments = new DefaultApplicationArguments(args);
+		String name = arguments.getNonOptionArgs().isEmpty() ? "" : arguments.getNonOptionArgs().get(0);
+		String jobName = JOBS.get(name);
+		if (jobName == null) {
+			this.err.println("cannot run: no command; the commands are " + String.join(", ", JOBS.keySet()));
+			return;
+		}
 		List<String> unknown = arguments.getOptionNames().stream()
-			.filter((name) -> !OPTIONS.contains(name) && !name.startsWith("spring.") && !name.startsWith("avatars.")
-					&& !name.startsWith("logging."))
+			.filter((option) -> !OPTIONS.contains(option) && !option.startsWith("spring.")
+					&& !option.startsWith("avatars.") && !option.startsWith("logging."))
 			.sorted()
 			.toList();
-		if (!unknown.isEmpty() || !arguments.getNonOptionArgs().equals(List.of(NAME))) {
-			this.err.println(NAME + ": cannot run: unknown arguments " + (unknown.isEmpty() ? arguments.getNonOptionArgs() : unknown)
-					+ "; usage: " + NAME + " [--limit=N] [--dry-run]");
+		if (!unknown.isEmpty() || arguments.getNonOptionArgs().size() > 1) {
+			this.err.println(name + ": cannot run: unknown arguments "
+					+ (unknown.isEmpty() ? arguments.getNonOptionArgs().subList(1, arguments.getNonOptionArgs().size()) : unknown)
+					+ "; usage: " + name + " [--limit=N] [--dry-run]");
 			return;
 		}
 		int limit;
@@ -67,20 +71,20 @@ class ProcessAvatarsCommand implements CommandLineRunner, ExitCodeGenerator {
 			limit = limit(arguments);
 		}
 		catch (IllegalArgumentException ex) {
-			this.err.println(NAME + ": cannot run: " + ex.getMessage());
+			this.err.println(name + ": cannot run: " + ex.getMessage());
 			return;
 		}
 		if (arguments.containsOption("dry-run")) {
-			List<String> due = this.job.preview(limit);
-			due.forEach((item) -> this.out.println(NAME + ": would process " + item));
-			this.out.println(NAME + ": dry run, " + due.size() + " due");
+			List<String> due = this.engine.job(jobName).orElseThrow().preview(limit);
+			due.forEach((item) -> this.out.println(name + ": would " + item));
+			this.out.println(name + ": dry run, " + due.size() + " due");
 			this.exitCode = OK;
 			return;
 		}
-		RunReport report = this.engine.runOnce(JOB, Trigger.CLI, limit);
-		this.out.println(NAME + ": " + report.summary());
+		RunReport report = this.engine.runOnce(jobName, Trigger.CLI, limit);
+		this.out.println(name + ": " + report.summary());
 		if (report.error() != null) {
-			this.err.println(NAME + ": " + report.error());
+			this.err.println(name + ": " + report.error());
 			this.exitCode = CANNOT_RUN;
 		}
 		else {
