@@ -3,6 +3,10 @@ package dev.avatars.job;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.Duration;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +179,46 @@ class ProcessAvatarsIT {
 		assertThat(exitCode(cli(unreachable, "--spring.datasource.url=jdbc:postgresql://127.0.0.1:9/avatars")))
 			.isEqualTo(2);
 		assertThat(Files.readString(unreachable)).contains("process-avatars: cannot run: ");
+	}
+
+	@Test
+	void theCleanupFromCronsBareEnvironmentBesideTheWebAppRemovesOnlyLeftovers() throws Exception {
+		Path uploads = this.jar.getParent().resolve("uploads");
+		try (AppProcess web = webApp()) {
+			long id = web.userWithUpload("kept", TestImages.jpeg(64, 64));
+			assertThat(web.postJson("/api/jobs/thumbnails/runs?wait=true", "").body()).contains("\"ready\":1");
+			FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+			Path orphan = Files.write(uploads.resolve("originals/orphan.jpg"), new byte[1234]);
+			Path stale = Files.write(uploads.resolve("thumbnails/" + id + "/v0-64.jpg"), new byte[100]);
+			Files.setLastModifiedTime(orphan, old);
+			Files.setLastModifiedTime(stale, old);
+			try (java.util.stream.Stream<Path> files = Files.walk(uploads)) {
+				for (Path file : files.filter(Files::isRegularFile).toList()) {
+					Files.setLastModifiedTime(file, old);
+				}
+			}
+
+			Path dry = this.dir.resolve("cleanup-dry.log");
+			assertThat(exitCode(AppProcess.start(this.jar, Path.of("/"), CRON_ENVIRONMENT, dry,
+					List.of("cleanup-uploads", "--dry-run")))).isZero();
+			assertThat(Files.readString(dry)).contains("cleanup-uploads: would remove originals/orphan.jpg")
+				.contains("cleanup-uploads: would remove thumbnails/" + id + "/v0-64.jpg")
+				.contains("cleanup-uploads: dry run, 2 due");
+			assertThat(orphan).exists();
+
+			Path log = this.dir.resolve("cleanup.log");
+			assertThat(exitCode(AppProcess.start(this.jar, Path.of("/"), CRON_ENVIRONMENT, log,
+					List.of("cleanup-uploads")))).isZero();
+			assertThat(Files.readString(log)).contains("removed=2 files (1334 bytes)");
+			assertThat(orphan).doesNotExist();
+			assertThat(stale).doesNotExist();
+			HttpResponse<String> avatar = web.get("/api/users/" + id + "/avatar");
+			assertThat(avatar.body()).contains("\"status\":\"READY\"");
+			String url = JsonText.first(avatar.body(), "\"thumbnailUrl\":\"([^\"]+)\"");
+			assertThat(web.get(url).statusCode()).isEqualTo(200);
+			assertThat(web.postJson("/api/jobs/cleanup/runs?wait=true", "").body()).contains("\"job\":\"cleanup\"")
+				.contains("\"removedFiles\":0");
+		}
 	}
 
 	@Test
