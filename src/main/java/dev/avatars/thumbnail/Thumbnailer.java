@@ -68,19 +68,21 @@ public final class Thumbnailer {
 		this.maxPixels = maxPixels;
 		List<Integer> copy = List.copyOf(sizes);
 		this.javaRenderer = new JavaRenderer(copy, jpegQuality, reducer);
+		String description;
 		if (engine == Engine.JAVA) {
 			this.openCvRenderer = null;
-			this.description = "pure Java (engine set to java)";
+			description = "pure Java (engine set to java)";
 		}
 		else if (!NativeOpenCv.available()) {
 			this.openCvRenderer = null;
-			this.description = "pure Java (OpenCV could not be loaded: " + NativeOpenCv.failure() + ")";
+			description = "pure Java (OpenCV could not be loaded: " + NativeOpenCv.failure() + ")";
 		}
 		else {
 			this.openCvRenderer = new OpenCvRenderer(copy, jpegQuality, reducer);
-			this.description = "OpenCV " + NativeOpenCv.version() + " for JPEG, PNG and WebP photos; pure Java for"
+			description = "OpenCV " + NativeOpenCv.version() + " for JPEG, PNG and WebP photos; pure Java for"
 					+ " CMYK, 16-bit, palette, transparent, colour-managed and GIF pictures";
 		}
+		this.description = (reducer == JpegReducer.OFF) ? description + "; reduced JPEG decoder off" : description;
 	}
 
 	/** Which path renders, for the start-up log. */

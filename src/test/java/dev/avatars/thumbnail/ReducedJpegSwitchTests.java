@@ -84,12 +84,16 @@ class ReducedJpegSwitchTests {
 			return null;
 		};
 
-		List<Thumbnail> off = new Thumbnailer(SIZES, 0.85f, engine, 40_000_000, false).render(file, null);
+		Thumbnailer offThumbnailer = new Thumbnailer(SIZES, 0.85f, engine, 40_000_000, false);
+		List<Thumbnail> off = offThumbnailer.render(file, null);
 		List<Thumbnail> declined = new Thumbnailer(SIZES, 0.85f, engine, 40_000_000, declining).render(file, null);
 		List<Thumbnail> on = new Thumbnailer(SIZES, 0.85f, engine, 40_000_000, true).render(file, null);
 
 		assertThat(calls).hasValue(1);
 		assertThat(bytes(off)).isEqualTo(bytes(declined)).isNotEqualTo(bytes(on));
+		// The start-up log says so.
+		assertThat(offThumbnailer.description()).endsWith("; reduced JPEG decoder off");
+		assertThat(new Thumbnailer(SIZES, 0.85f, engine, 40_000_000, true).description()).doesNotContain("decoder off");
 	}
 
 	@ParameterizedTest
