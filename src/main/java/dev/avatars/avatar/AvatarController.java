@@ -93,7 +93,7 @@ class AvatarController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
 			mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class)))
 	AvatarView upload(@PathVariable long id, HttpServletRequest request) throws IOException {
-		// The body is read here, as it arrives, not by the container (see MultipartUpload).
+		// The body is read here, as it arrives, not by the container (see AvatarForm).
 		this.uploads.accept(id, request.getContentType(), request.getInputStream(), request::getParameter);
 		return this.avatars.view(id);
 	}

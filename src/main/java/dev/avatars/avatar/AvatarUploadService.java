@@ -60,8 +60,7 @@ class AvatarUploadService {
 		}
 		Path incoming = this.storage.newIncomingFile();
 		try {
-			MultipartUpload.Form form = MultipartUpload.read(body, contentType, incoming,
-					this.limits.maxBytes().toBytes());
+			AvatarForm form = AvatarForm.read(body, contentType, incoming, this.limits.maxBytes().toBytes());
 			if (!form.hasFile()) {
 				throw new UploadRejectedException(HttpStatus.BAD_REQUEST, "No file",
 						"Send the picture as a multipart/form-data field named 'file'.");

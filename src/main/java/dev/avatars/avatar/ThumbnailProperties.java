@@ -5,14 +5,18 @@ import java.util.List;
 import dev.avatars.thumbnail.Thumbnailer;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param sizes square edge lengths in pixels that the job makes and the API serves
  * @param jpegQuality 0–1, for opaque pictures (transparent ones become PNG)
  * @param engine {@code auto}: OpenCV's native fast path wherever it applies; {@code java}: pure Java only
+ * @param reducedJpegDecoder whether both engines decode JPEG photos at 1/8 (the Java one also at 1/4) with the
+ * hand-written {@code dev.avatars.jpeg.ReducedJpegDecoder}; false leaves every JPEG to libjpeg and ImageIO
  */
 @ConfigurationProperties("avatars.thumbnail")
-public record ThumbnailProperties(List<Integer> sizes, float jpegQuality, Thumbnailer.Engine engine) {
+public record ThumbnailProperties(List<Integer> sizes, float jpegQuality, Thumbnailer.Engine engine,
+		@DefaultValue("true") boolean reducedJpegDecoder) {
 
 	public int largest() {
 		return this.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();

@@ -21,6 +21,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
+import dev.avatars.jpeg.ReducedJpegDecoder;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
@@ -28,7 +29,8 @@ import net.coobird.thumbnailator.Thumbnails;
  * accepts, CMYK, 16-bit, palette, transparency and GIF included, so it is also the fallback of the fast path.
  *
  * <p>An ordinary JPEG photo whose crop square is at least four times the largest size is decoded at 1/8 or 1/4
- * (the decode-scale rule of {@link Photo#reduction}) by {@link ReducedJpegDecoder}, at 1/8 as on the fast path.
+ * (the decode-scale rule of {@link Photo#reduction}) by {@link ReducedJpegDecoder}, at 1/8 as on the fast path,
+ * unless configuration switches that decoder off ({@link JpegReducer#OFF}).
  * Otherwise ImageIO decodes only the crop square, subsampled so that it stays at least twice the largest size:
  * a 24-megapixel photo becomes a few hundred thousand pixels in memory either way.
  */
@@ -44,9 +46,12 @@ final class JavaRenderer {
 
 	private final float jpegQuality;
 
-	JavaRenderer(List<Integer> sizes, float jpegQuality) {
+	private final JpegReducer reducer;
+
+	JavaRenderer(List<Integer> sizes, float jpegQuality, JpegReducer reducer) {
 		this.sizes = sizes;
 		this.jpegQuality = jpegQuality;
+		this.reducer = reducer;
 	}
 
 	/** @param photo the file read as an ordinary photo, or {@code null} when it is not one */
@@ -69,7 +74,7 @@ final class JavaRenderer {
 	 * reads it; else null.
 	 */
 	private BufferedImage reducedSquare(Photo photo) {
-		ReducedJpegDecoder.Reduced reduced = photo.decoded(largestSize());
+		ReducedJpegDecoder.Reduced reduced = photo.decoded(largestSize(), this.reducer);
 		if (reduced == null) {
 			return null;
 		}

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.avatars.jpeg.ReducedJpegDecoder;
 import org.opencv.core.Core;
 import org.opencv.core.CvException;
 import org.opencv.core.CvType;
@@ -38,8 +39,11 @@ final class OpenCvRenderer {
 
 	private final int jpegQuality;
 
-	OpenCvRenderer(List<Integer> sizes, float jpegQuality) {
+	private final JpegReducer reducer;
+
+	OpenCvRenderer(List<Integer> sizes, float jpegQuality, JpegReducer reducer) {
 		this.sizes = sizes;
+		this.reducer = reducer;
 		this.largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
 		this.jpegQuality = Math.round(jpegQuality * 100);
 	}
@@ -117,7 +121,7 @@ final class OpenCvRenderer {
 
 	/** The photo at 1/{@code reduction}: at 1/8 by {@link ReducedJpegDecoder} where it reads the file, else by OpenCV. */
 	private Mat decode(Photo photo, int reduction) {
-		ReducedJpegDecoder.Reduced eighth = (reduction == 8) ? photo.decoded(this.largest) : null;
+		ReducedJpegDecoder.Reduced eighth = (reduction == 8) ? photo.decoded(this.largest, this.reducer) : null;
 		if (eighth != null) {
 			Mat decoded = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
 			decoded.put(0, 0, eighth.bgr());

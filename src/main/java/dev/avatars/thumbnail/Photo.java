@@ -4,6 +4,8 @@ import java.awt.Rectangle;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import dev.avatars.jpeg.ReducedJpegDecoder;
+
 /**
  * An ordinary photo (see {@link NativeSource}) read whole, with what both renderers need before decoding: its
  * orientation, the crop square, upright and in stored coordinates, and the scale to decode it at.
@@ -45,13 +47,13 @@ record Photo(FileBytes file, NativeSource source, Orientation orientation, Recta
 	}
 
 	/**
-	 * The photo decoded by {@link ReducedJpegDecoder} when its scale is 1/8 or 1/4 and the decoder reads it; else
-	 * null.
+	 * The photo decoded by {@code reducer} (the {@link ReducedJpegDecoder} unless switched off) when its scale is
+	 * 1/8 or 1/4 and the decoder reads it; else null.
 	 */
-	ReducedJpegDecoder.Reduced decoded(int largest) {
+	ReducedJpegDecoder.Reduced decoded(int largest, JpegReducer reducer) {
 		int reduction = reduction(largest);
-		return (reduction == 8 || reduction == 4)
-				? ReducedJpegDecoder.decode(this.file.bytes(), this.file.length(), reduction) : null;
+		return (reduction == 8 || reduction == 4) ? reducer.decode(this.file.bytes(), this.file.length(), reduction)
+				: null;
 	}
 
 	/** The stored square in the photo decoded to {@code cols} × {@code rows} pixels, kept square and inside. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.avatars.imageinfo.DecodeLimits;
 import dev.avatars.imageinfo.ImageInfo;
 import dev.avatars.imageinfo.MalformedHeaderException;
+import dev.avatars.jpeg.ReducedJpegDecoder;
 
 /**
  * Turns an original picture into square thumbnails: upright (EXIF orientation applied), cropped to the chosen
@@ -19,7 +20,8 @@ import dev.avatars.imageinfo.MalformedHeaderException;
  * <p>Two paths give the same geometry: OpenCV for ordinary photos ({@link OpenCvRenderer}), and ImageIO with
  * Thumbnailator for everything else and wherever the native library cannot be loaded ({@link JavaRenderer}).
  * Both decode ordinary JPEG photos at 1/8 with {@link ReducedJpegDecoder} where that size is enough; the Java
- * path also at 1/4.
+ * path also at 1/4. That decoder is hand-written and can be switched off: then libjpeg (OpenCV) and ImageIO decode
+ * every JPEG.
  */
 public final class Thumbnailer {
 
@@ -38,13 +40,25 @@ public final class Thumbnailer {
 
 	private final long maxPixels;
 
+	/** With the {@link ReducedJpegDecoder} on. */
+	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels) {
+		this(sizes, jpegQuality, engine, maxPixels, true);
+	}
+
 	/**
 	 * @param sizes edge lengths in pixels, each at least 1
 	 * @param jpegQuality 0–1
 	 * @param maxPixels the upload's limit on width × height ({@code avatars.upload.max-pixels}): a file stating
 	 * more, anywhere in its headers, is not decoded
+	 * @param reducedJpegDecoder whether JPEG photos are decoded at 1/8 and 1/4 by the {@link ReducedJpegDecoder}
+	 * ({@code avatars.thumbnail.reduced-jpeg-decoder}); when false, only by libjpeg and ImageIO
 	 */
-	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels) {
+	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels,
+			boolean reducedJpegDecoder) {
+		this(sizes, jpegQuality, engine, maxPixels, JpegReducer.of(reducedJpegDecoder));
+	}
+
+	Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels, JpegReducer reducer) {
 		if (sizes.isEmpty() || sizes.stream().anyMatch((size) -> size < 1)) {
 			throw new IllegalArgumentException("Thumbnail sizes must be positive: " + sizes);
 		}
@@ -53,20 +67,22 @@ public final class Thumbnailer {
 		}
 		this.maxPixels = maxPixels;
 		List<Integer> copy = List.copyOf(sizes);
-		this.javaRenderer = new JavaRenderer(copy, jpegQuality);
+		this.javaRenderer = new JavaRenderer(copy, jpegQuality, reducer);
+		String description;
 		if (engine == Engine.JAVA) {
 			this.openCvRenderer = null;
-			this.description = "pure Java (engine set to java)";
+			description = "pure Java (engine set to java)";
 		}
 		else if (!NativeOpenCv.available()) {
 			this.openCvRenderer = null;
-			this.description = "pure Java (OpenCV could not be loaded: " + NativeOpenCv.failure() + ")";
+			description = "pure Java (OpenCV could not be loaded: " + NativeOpenCv.failure() + ")";
 		}
 		else {
-			this.openCvRenderer = new OpenCvRenderer(copy, jpegQuality);
-			this.description = "OpenCV " + NativeOpenCv.version() + " for JPEG, PNG and WebP photos; pure Java for"
+			this.openCvRenderer = new OpenCvRenderer(copy, jpegQuality, reducer);
+			description = "OpenCV " + NativeOpenCv.version() + " for JPEG, PNG and WebP photos; pure Java for"
 					+ " CMYK, 16-bit, palette, transparent, colour-managed and GIF pictures";
 		}
+		this.description = (reducer == JpegReducer.OFF) ? description + "; reduced JPEG decoder off" : description;
 	}
 
 	/** Which path renders, for the start-up log. */

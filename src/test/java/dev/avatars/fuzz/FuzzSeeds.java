@@ -35,10 +35,10 @@ import dev.avatars.TestImages;
  * that the upload accepts. They are made with the JDK's own encoders from a fixed drawing, so the same JDK gives
  * the same bytes, and a mutant's number names the same file on every run.
  */
-final class FuzzSeeds {
+public final class FuzzSeeds {
 
 	/** An original picture to mutate. */
-	record Seed(String name, byte[] bytes) {
+	public record Seed(String name, byte[] bytes) {
 
 	}
 
@@ -97,7 +97,7 @@ final class FuzzSeeds {
 	}
 
 	/** Gradients, discs and stripes: smooth areas and sharp edges, so JPEG makes a small file of real data. */
-	static BufferedImage drawing(int width, int height, boolean alpha) {
+	public static BufferedImage drawing(int width, int height, boolean alpha) {
 		BufferedImage image = new BufferedImage(width, height,
 				alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
 		for (int y = 0; y < height; y++) {
@@ -161,7 +161,7 @@ final class FuzzSeeds {
 	 * A JPEG from the JDK's encoder (4:2:0 for colour), progressive or with a restart marker every
 	 * {@code restartInterval} MCUs (0: none).
 	 */
-	static byte[] jpeg(BufferedImage picture, boolean progressive, int restartInterval) {
+	public static byte[] jpeg(BufferedImage picture, boolean progressive, int restartInterval) {
 		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
 		try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 				ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {

@@ -19,10 +19,10 @@ import dev.avatars.fuzz.FuzzSeeds.Seed;
  * drop a whole segment or chunk, set a length field to a larger (or smaller) value, and change the dimensions a
  * header states. A PNG mutant has its CRCs recomputed half of the time, so decoders that check them look deeper.
  */
-final class Mutator {
+public final class Mutator {
 
 	/** One mutated file and how it was made. */
-	record Mutant(long number, Seed seed, String mutation, byte[] bytes) {
+	public record Mutant(long number, Seed seed, String mutation, byte[] bytes) {
 
 	}
 
@@ -33,7 +33,7 @@ final class Mutator {
 
 	private final List<Seed> seeds;
 
-	Mutator(List<Seed> seeds) {
+	public Mutator(List<Seed> seeds) {
 		this.seeds = seeds;
 	}
 
@@ -41,7 +41,7 @@ final class Mutator {
 		return this.seeds;
 	}
 
-	Mutant mutant(long number) {
+	public Mutant mutant(long number) {
 		Seed seed = this.seeds.get((int) Math.floorMod(number, (long) this.seeds.size()));
 		Random random = new Random(number * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
 		byte[] bytes = seed.bytes().clone();

@@ -41,7 +41,7 @@ public final class DecodeMemoryProbe {
 		Path file = Files.createTempFile("probe-", ".img");
 		Files.write(file, bytes);
 		// The pure-Java renderer itself, without the Thumbnailer's limits in front: what the decoders cost.
-		JavaRenderer renderer = new JavaRenderer(List.of(256, 128, 64), 0.85f);
+		JavaRenderer renderer = new JavaRenderer(List.of(256, 128, 64), 0.85f, JpegReducer.of(true));
 		ExecutorService pool = Executors.newFixedThreadPool(workers);
 		long start = System.nanoTime();
 		List<Future<String>> results = new ArrayList<>();

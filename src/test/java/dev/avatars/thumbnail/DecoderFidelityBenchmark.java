@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import dev.avatars.jpeg.ReducedJpegDecoder;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -28,7 +29,7 @@ import org.opencv.imgproc.Imgproc;
  * java ... dev.avatars.thumbnail.DecoderFidelityBenchmark CORPUS_DIR
  * </pre>
  */
-final class DecoderFidelityBenchmark {
+public final class DecoderFidelityBenchmark {
 
 	private DecoderFidelityBenchmark() {
 	}
@@ -65,7 +66,7 @@ final class DecoderFidelityBenchmark {
 	}
 
 	/** The centre square, resized with OpenCV's area filter. */
-	static Mat thumbnail(Mat picture, int size) {
+	public static Mat thumbnail(Mat picture, int size) {
 		int side = Math.min(picture.cols(), picture.rows());
 		Mat square = picture.submat(new Rect((picture.cols() - side) / 2, (picture.rows() - side) / 2, side, side));
 		Mat thumbnail = new Mat();
@@ -74,7 +75,7 @@ final class DecoderFidelityBenchmark {
 	}
 
 	/** Mean absolute difference over all pixels and channels, in levels (0–255). */
-	static double difference(Mat a, Mat b) {
+	public static double difference(Mat a, Mat b) {
 		Mat difference = new Mat();
 		Core.absdiff(a, b, difference);
 		Scalar mean = Core.mean(difference);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.avatars.TestImages;
+import dev.avatars.jpeg.ReducedJpegDecoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class OpenCvRendererTests {
 
 	@org.junit.jupiter.api.BeforeEach
 	void renderer() {
-		this.renderer = new OpenCvRenderer(List.of(256, 128, 64), 0.85f);
+		this.renderer = new OpenCvRenderer(List.of(256, 128, 64), 0.85f, JpegReducer.of(true));
 	}
 
 	@ParameterizedTest
@@ -105,7 +106,7 @@ class OpenCvRendererTests {
 	void ourDecoderServesTheScalesItDecodes(int largest, int width, int height) throws Exception {
 		Path file = Files.write(this.dir.resolve("photo.jpg"), TestImages.jpeg(1000, 800));
 
-		ReducedJpegDecoder.Reduced decoded = Photo.read(file, null).decoded(largest);
+		ReducedJpegDecoder.Reduced decoded = Photo.read(file, null).decoded(largest, JpegReducer.of(true));
 
 		if (width == 0) {
 			assertThat(decoded).as("at 1/2").isNull();

@@ -24,7 +24,11 @@ import org.springframework.http.HttpStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class MultipartUploadTests {
+/**
+ * The upload form's rules on real bodies: which parts it reads, and the answer (status and detail) to each way a
+ * body can be wrong. The reader itself is tested in {@code dev.avatars.multipart}.
+ */
+class AvatarFormTests {
 
 	private static final String TYPE = MultipartBody.contentType();
 
@@ -63,8 +67,8 @@ class MultipartUploadTests {
 		};
 	}
 
-	private MultipartUpload.Form read(InputStream body, long maxFileBytes) throws IOException {
-		return MultipartUpload.read(body, TYPE, file(), maxFileBytes);
+	private AvatarForm read(InputStream body, long maxFileBytes) throws IOException {
+		return AvatarForm.read(body, TYPE, file(), maxFileBytes);
 	}
 
 	private Path file() {
@@ -80,7 +84,7 @@ class MultipartUploadTests {
 			.field("cropY", "0.5")
 			.bytes();
 
-		MultipartUpload.Form form = read(trickle(body, piece), 1_000_000);
+		AvatarForm form = read(trickle(body, piece), 1_000_000);
 
 		assertThat(form.fileBytes()).isEqualTo(picture.length);
 		assertThat(Files.readAllBytes(file())).isEqualTo(picture);
@@ -94,41 +98,41 @@ class MultipartUploadTests {
 				+ "content-disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n"
 				+ "JPEG\r\n--" + b + "--\r\nThis is the epilogue; --" + b + " is not a part.";
 
-		MultipartUpload.Form form = read(trickle(body.getBytes(StandardCharsets.US_ASCII), 5), 100);
+		AvatarForm form = read(trickle(body.getBytes(StandardCharsets.US_ASCII), 5), 100);
 
 		assertThat(Files.readString(file())).isEqualTo("JPEG");
 		assertThat(form.fields()).isEmpty();
-	}
-
-	@Test
-	void aQuotedBoundaryIsUnquoted() {
-		assertThat(MultipartUpload.boundary("multipart/form-data; boundary=\"a b:c\"")).isEqualTo("a b:c");
-		assertThat(MultipartUpload.boundary("Multipart/Form-Data; charset=utf-8; boundary=xyz")).isEqualTo("xyz");
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "multipart/form-data", "multipart/form-data; boundary=", "application/json; boundary=x",
 			"not a type", "multipart/form-data; boundary=12345678901234567890123456789012345678901234567890123456789012345678901" })
 	void aContentTypeWithoutAUsableBoundaryIsA400(String contentType) {
-		assertThatThrownBy(() -> MultipartUpload.boundary(contentType)).isInstanceOfSatisfying(
-				UploadRejectedException.class, (ex) -> assertThat(ex.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST));
+		byte[] body = new MultipartBody().file("file", "a.jpg", "image/jpeg", new byte[10]).bytes();
+		assertRejected(() -> AvatarForm.read(new ByteArrayInputStream(body), contentType, file(), 100),
+				HttpStatus.BAD_REQUEST, "The request is not a readable multipart/form-data upload.");
+		assertThat(file()).doesNotExist();
 	}
 
 	@Test
-	void dispositionParametersAreReadWhateverTheirQuotingAndOrder() {
-		assertThat(MultipartUpload.dispositionParameters(" form-data; filename=\"a;b=\\\"c\\\".jpg\"; NAME=file"))
-			.isEqualTo(Map.of("filename", "a;b=\"c\".jpg", "name", "file"));
-		assertThat(MultipartUpload.dispositionParameters("form-data; name=\"cropX\"")).isEqualTo(Map.of("name", "cropX"));
-		assertThat(MultipartUpload.dispositionParameters("form-data")).isEmpty();
+	void aQuotedBoundaryNamesTheBoundary() throws Exception {
+		byte[] body = new MultipartBody().file("file", "a.jpg", "image/jpeg", "JPEG".getBytes(StandardCharsets.US_ASCII))
+			.bytes();
+
+		AvatarForm form = AvatarForm.read(new ByteArrayInputStream(body),
+				"Multipart/Form-Data; charset=utf-8; boundary=\"" + MultipartBody.BOUNDARY + "\"", file(), 100);
+
+		assertThat(form.fileBytes()).isEqualTo(4);
+		assertThat(Files.readString(file())).isEqualTo("JPEG");
 	}
 
 	@Test
 	void noFilePartAndAnEmptyFileAreToldApart() throws Exception {
-		MultipartUpload.Form none = read(new ByteArrayInputStream(new MultipartBody().field("cropX", "1").bytes()), 100);
+		AvatarForm none = read(new ByteArrayInputStream(new MultipartBody().field("cropX", "1").bytes()), 100);
 		assertThat(none.hasFile()).isFalse();
 		assertThat(file()).doesNotExist();
 
-		MultipartUpload.Form empty = read(
+		AvatarForm empty = read(
 				new ByteArrayInputStream(new MultipartBody().file("file", "a.jpg", "image/jpeg", new byte[0]).bytes()), 100);
 		assertThat(empty.hasFile()).isTrue();
 		assertThat(empty.fileBytes()).isZero();
@@ -140,7 +144,7 @@ class MultipartUploadTests {
 			.file("file", "a.jpg", "image/jpeg", "JPEG".getBytes(StandardCharsets.US_ASCII))
 			.bytes();
 
-		MultipartUpload.Form form = read(trickle(body, 999), 100);
+		AvatarForm form = read(trickle(body, 999), 100);
 
 		assertThat(form.fields()).isEmpty();
 		assertThat(Files.readString(file())).isEqualTo("JPEG");
@@ -189,12 +193,12 @@ class MultipartUploadTests {
 
 	@Test
 	void aLongFieldTooManyPartsAndEndlessHeadersAre400() {
-		byte[] longField = new MultipartBody().field("cropX", "1".repeat(MultipartUpload.MAX_FIELD_BYTES + 1)).bytes();
+		byte[] longField = new MultipartBody().field("cropX", "1".repeat(AvatarForm.MAX_FIELD_BYTES + 1)).bytes();
 		assertRejected(() -> read(new ByteArrayInputStream(longField), 100), HttpStatus.BAD_REQUEST,
 				"The form field 'cropX' is longer than 1024 bytes.");
 
 		MultipartBody many = new MultipartBody();
-		for (int i = 0; i <= MultipartUpload.MAX_PARTS; i++) {
+		for (int i = 0; i <= AvatarForm.MAX_PARTS; i++) {
 			many.field("f" + i, "v");
 		}
 		assertRejected(() -> read(new ByteArrayInputStream(many.bytes()), 100), HttpStatus.BAD_REQUEST,

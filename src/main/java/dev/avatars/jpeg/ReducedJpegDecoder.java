@@ -1,4 +1,4 @@
-package dev.avatars.thumbnail;
+package dev.avatars.jpeg;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
@@ -28,7 +28,7 @@ import java.util.Arrays;
  * marker), gives {@code null}: the caller then leaves the file to a full decoder, which reads it or says why it
  * cannot.
  */
-final class ReducedJpegDecoder {
+public final class ReducedJpegDecoder {
 
 	/** Bits looked at per AC table lookup: several short codes with their value bits fit in 12. */
 	private static final int SKIP_BITS = 12;
@@ -43,10 +43,10 @@ final class ReducedJpegDecoder {
 	private static final int MAX_OUTPUT_PIXELS = 4_000_000;
 
 	/** The picture reduced, BGR bytes row by row (OpenCV's order). */
-	record Reduced(int width, int height, byte[] bgr) {
+	public record Reduced(int width, int height, byte[] bgr) {
 
 		/** A part of the picture as an image for Java 2D. */
-		BufferedImage region(Rectangle region) {
+		public BufferedImage region(Rectangle region) {
 			BufferedImage image = new BufferedImage(region.width, region.height, BufferedImage.TYPE_INT_RGB);
 			int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
 			int out = 0;
@@ -114,7 +114,7 @@ final class ReducedJpegDecoder {
 	 * @return the picture at 1/{@code reduction} (sizes rounded up), or {@code null} when the file is not one
 	 * this reads
 	 */
-	static Reduced decode(byte[] data, int length, int reduction) {
+	public static Reduced decode(byte[] data, int length, int reduction) {
 		if (reduction != 8 && reduction != 4) {
 			throw new IllegalArgumentException("Reduction " + reduction);
 		}

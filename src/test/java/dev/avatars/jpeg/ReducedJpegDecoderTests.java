@@ -1,10 +1,12 @@
-package dev.avatars.thumbnail;
+package dev.avatars.jpeg;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Random;
 
 import dev.avatars.TestImages;
+import dev.avatars.thumbnail.DecoderFidelityBenchmark;
+import dev.avatars.thumbnail.OpenCvForTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +36,7 @@ class ReducedJpegDecoderTests {
 
 	@BeforeAll
 	static void nativeLibraryLoads() {
-		assertThat(NativeOpenCv.available()).as("OpenCV loads: %s", NativeOpenCv.failure()).isTrue();
+		assertThat(OpenCvForTests.load()).as("why OpenCV does not load").isNull();
 	}
 
 	@Test
