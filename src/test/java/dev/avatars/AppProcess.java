@@ -187,7 +187,7 @@ public final class AppProcess implements AutoCloseable {
 	public long userWithUpload(String username, byte[] picture) throws IOException, InterruptedException {
 		WebSession user = WebSession.signUp(baseUrl(), username, USER_PASSWORD);
 		String me = user.get("/api/session").body();
-		long id = Long.parseLong(JsonText.first(me, "\"id\":(\\d+)"));
+		long id = JsonText.number(me, "$.id");
 		HttpResponse<String> upload = user.postFile("/api/users/" + id + "/avatar", picture);
 		if (upload.statusCode() != 202) {
 			throw new IllegalStateException("Upload refused: " + upload.body());
