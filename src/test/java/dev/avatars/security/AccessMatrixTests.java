@@ -106,6 +106,8 @@ class AccessMatrixTests extends ApiTestSupport {
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
 				new Endpoint("GET /actuator/metrics", () -> get("/actuator/metrics"),
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
+				new Endpoint("GET /actuator/prometheus", () -> get("/actuator/prometheus"),
+						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
 				new Endpoint("POST /api/tokens",
 						() -> post("/api/tokens").contentType(MediaType.APPLICATION_JSON)
 							.content("{\"name\":\"n\",\"scope\":\"avatar\"}"),
