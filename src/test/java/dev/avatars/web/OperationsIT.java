@@ -60,6 +60,13 @@ class OperationsIT {
 			String userToken = JsonText.string(web.admin().postJson("/api/tokens",
 					"{\"name\":\"not an admin's scope\",\"scope\":\"avatar\"}").body(), "$.token");
 			assertThat(get(actuator + "/prometheus", userToken).statusCode()).isEqualTo(403);
+			String session = web.admin().cookie("JSESSIONID").orElseThrow();
+			HttpResponse<String> withSession = HTTP.send(HttpRequest.newBuilder(URI.create(actuator + "/prometheus"))
+				.header("Cookie", "JSESSIONID=" + session)
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(withSession.statusCode()).as("the admin's session is the app port's own").isEqualTo(401);
+			assertThat(get(web.baseUrl() + "/actuator/health", null).statusCode())
+				.as("health too has moved: a load balancer's check must follow it").isEqualTo(404);
 		}
 
 		List<String> lines = Files.readAllLines(log).stream().filter((line) -> !line.isBlank()).toList();
