@@ -34,8 +34,8 @@ class OperationsIT {
 		int management = AppProcess.freePort();
 		Path log = this.dir.resolve("web.log");
 		try (AppProcess web = AppProcess.startWeb(AppProcess.packagedJar(), this.dir, log,
-				// No schedule, no processing on upload (where that exists): the upload stays in the backlog.
-				List.of("--avatars.home=" + this.dir, "--avatars.processing.cron=-", "--avatars.processing.on-upload=false",
+				// No schedule (and AppProcess turns processing on upload off): the upload stays in the backlog.
+				List.of("--avatars.home=" + this.dir, "--avatars.processing.cron=-",
 						"--logging.structured.format.console=ecs", "--management.server.port=" + management,
 						"--management.server.address=127.0.0.1"))) {
 			web.userWithUpload("someone", TestImages.jpeg(64, 64));
