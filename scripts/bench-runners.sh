@@ -4,12 +4,12 @@
 #
 #   scripts/bench-runners.sh [CORPUS_DIR] [BACKLOG] [ROUNDS] [WARM_IMAGES]   (defaults: /tmp/avatar-corpus 240 3 480)
 #
-# The corpus is built with ../shared/bench/make-corpus.sh when the folder is missing.
+# The corpus is built with scripts/bench/make-corpus.sh when the folder is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-/tmp/avatar-corpus}
 if [ ! -f "$corpus/MANIFEST.txt" ]; then
-  bash ../shared/bench/make-corpus.sh "$corpus"
+  bash scripts/bench/make-corpus.sh "$corpus"
 fi
 ./mvnw -B -q -DskipTests package
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark harness: one command, never part of ./mvnw verify.
 #
-#   scripts/bench.sh [CORPUS_DIR]        (default /tmp/avatar-corpus; built with ../shared/bench/make-corpus.sh
+#   scripts/bench.sh [CORPUS_DIR]        (default /tmp/avatar-corpus; built with scripts/bench/make-corpus.sh
 #                                          when missing)
 #
 # Environment: ROUNDS (3), SECONDS_PER_ROUND (6), E2E_AVATARS (2000), SKIP="e2e upload backlog" to leave steps out.
@@ -22,7 +22,7 @@ say() { echo "$@" | tee -a "$results"; }
 
 # 1. The corpus: 24 real photographs, 2, 12 and 24 megapixels.
 if [ ! -f "$corpus/MANIFEST.txt" ]; then
-  bash ../shared/bench/make-corpus.sh "$corpus"
+  bash scripts/bench/make-corpus.sh "$corpus"
 fi
 ./mvnw -B -q -DskipTests package
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt

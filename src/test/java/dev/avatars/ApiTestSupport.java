@@ -101,7 +101,7 @@ public abstract class ApiTestSupport {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-		return Long.parseLong(body.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
+		return JsonText.number(body, "$.id");
 	}
 
 	/** The admin {@link #ADMIN} (with {@link #PASSWORD}), made on first use in a test. */

@@ -31,6 +31,9 @@ public final class AppProcess implements AutoCloseable {
 
 	private final int port;
 
+	/** Where /actuator/health answers: the app's port, or the management port when one is set. */
+	private final int healthPort;
+
 	/** The admin every web app started here has: made at start-up from these (AVATARS_ADMIN_*). */
 	public static final String ADMIN_USERNAME = "it-admin";
 
@@ -39,10 +42,11 @@ public final class AppProcess implements AutoCloseable {
 	/** Signed in as the admin once the app is up: get/post below go through it. */
 	private WebSession admin;
 
-	private AppProcess(Process process, Path log, int port) {
+	private AppProcess(Process process, Path log, int port, int healthPort) {
 		this.process = process;
 		this.log = log;
 		this.port = port;
+		this.healthPort = healthPort;
 	}
 
 	public static Path packagedJar() {
@@ -109,7 +113,12 @@ public final class AppProcess implements AutoCloseable {
 				// Each test decides when the job runs: an upload does not start it.
 				"--avatars.processing.on-upload=false"));
 		all.addAll(args);
-		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, environment, log, all), log, port);
+		int healthPort = all.stream()
+			.filter((arg) -> arg.startsWith("--management.server.port="))
+			.map((arg) -> Integer.parseInt(arg.substring("--management.server.port=".length())))
+			.reduce(port, (first, last) -> last);
+		AppProcess app = new AppProcess(start(jvmOptions, jar, workingDir, environment, log, all), log, port,
+				healthPort);
 		app.awaitUp();
 		app.admin = WebSession.signIn(app.baseUrl(), ADMIN_USERNAME, ADMIN_PASSWORD);
 		return app;
@@ -119,7 +128,8 @@ public final class AppProcess implements AutoCloseable {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
-	private static int freePort() throws IOException {
+	/** A port nothing listens on now, e.g. for {@code --management.server.port}. */
+	public static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
@@ -128,12 +138,13 @@ public final class AppProcess implements AutoCloseable {
 	private void awaitUp() throws Exception {
 		// Generous: on a shared two-core machine under load a start took over 90 s (ApplicationHomeIT, 2 December).
 		Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
+		URI health = URI.create("http://localhost:" + this.healthPort + "/actuator/health");
 		while (Instant.now().isBefore(deadline)) {
 			if (!this.process.isAlive()) {
 				throw new IllegalStateException("The app exited early:\n" + Files.readString(this.log));
 			}
 			try {
-				if (HTTP.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
+				if (HTTP.send(HttpRequest.newBuilder(health).build(),
 						HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
 					return;
 				}
@@ -189,16 +200,12 @@ public final class AppProcess implements AutoCloseable {
 	public long userWithUpload(String username, byte[] picture) throws IOException, InterruptedException {
 		WebSession user = WebSession.signUp(baseUrl(), username, USER_PASSWORD);
 		String me = user.get("/api/session").body();
-		long id = Long.parseLong(JsonText.first(me, "\"id\":(\\d+)"));
+		long id = JsonText.number(me, "$.id");
 		HttpResponse<String> upload = user.postFile("/api/users/" + id + "/avatar", picture);
 		if (upload.statusCode() != 202) {
 			throw new IllegalStateException("Upload refused: " + upload.body());
 		}
 		return id;
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://localhost:" + this.port + path);
 	}
 
 	@Override

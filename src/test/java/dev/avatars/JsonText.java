@@ -1,37 +1,73 @@
 package dev.avatars;
 
-import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Figures read from the API's JSON as text, for tests that talk to a separate process. */
+import com.jayway.jsonpath.JsonPath;
+
+/**
+ * The API's JSON read in tests, with JsonPath (the library MockMvc's {@code jsonPath} matchers use), for bodies
+ * that arrive as text: from a separate process, from a raw socket, or from MockMvc outside a matcher.
+ */
 public final class JsonText {
 
 	private JsonText() {
 	}
 
-	/** The sum of every numeric {@code field} in the text. */
+	/** The value at {@code path} (a JsonPath such as {@code $.id} or {@code $[0].status}); fails when absent. */
+	public static <T> T read(String json, String path) {
+		return JsonPath.read(json, path);
+	}
+
+	/** The number at {@code path}, e.g. an id. */
+	public static long number(String json, String path) {
+		Object value = read(json, path);
+		if (!(value instanceof Number number)) {
+			throw new AssertionError("No number at " + path + " in " + json);
+		}
+		return number.longValue();
+	}
+
+	/** The string at {@code path}. */
+	public static String string(String json, String path) {
+		Object value = read(json, path);
+		if (!(value instanceof String string)) {
+			throw new AssertionError("No string at " + path + " in " + json);
+		}
+		return string;
+	}
+
+	/** The sum of every number named {@code field}, at any depth (e.g. {@code claimed} over a list of runs). */
 	public static int sum(String json, String field) {
-		Matcher matcher = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+		List<Object> values = read(json, "$.." + field);
 		int total = 0;
-		while (matcher.find()) {
-			total += Integer.parseInt(matcher.group(1));
+		for (Object value : values) {
+			if (value instanceof Number number) {
+				total += number.intValue();
+			}
 		}
 		return total;
 	}
 
-	/** The distinct values of every string {@code field} in the text. */
+	/** The distinct strings named {@code field}, at any depth. */
 	public static Set<String> distinct(String json, String field) {
-		Matcher matcher = Pattern.compile("\"" + field + "\":\"([^\"]+)\"").matcher(json);
-		Set<String> values = new HashSet<>();
-		while (matcher.find()) {
-			values.add(matcher.group(1));
+		List<Object> values = read(json, "$.." + field);
+		Set<String> strings = new LinkedHashSet<>();
+		for (Object value : values) {
+			if (value instanceof String string) {
+				strings.add(string);
+			}
 		}
-		return values;
+		return strings;
 	}
 
-	/** The first group of the first match of {@code regex}. */
+	/**
+	 * The first group of the first match of {@code regex} in plain text, such as a command's printed summary.
+	 * Not for JSON: use {@link #read}.
+	 */
 	public static String first(String text, String regex) {
 		Matcher matcher = Pattern.compile(regex).matcher(text);
 		if (!matcher.find()) {

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.JsonText;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import dev.avatars.WebSession;
@@ -58,7 +59,7 @@ class UploadLimitOverHttpTests extends ApiTestSupport {
 			throws Exception {
 		assertThat(response.statusCode()).isEqualTo(status);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.body()).contains("\"detail\":\"" + detail + "\"");
+		assertThat(JsonText.string(response.body(), "$.detail")).isEqualTo(detail);
 		AvatarUploadTests.assertNoInternals(response.body());
 		assertThat(storedFiles()).isEmpty();
 		assertThat(avatarRow(id).get("STATUS")).isEqualTo("NONE");

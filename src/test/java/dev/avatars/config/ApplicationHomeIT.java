@@ -6,6 +6,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 import dev.avatars.AppProcess;
+import dev.avatars.JsonText;
 import dev.avatars.TestImages;
 import dev.avatars.WebSession;
 import org.junit.jupiter.api.Test;
@@ -25,16 +26,17 @@ class ApplicationHomeIT {
 		long id;
 		try (AppProcess first = AppProcess.startWeb(jar, Path.of("/"), dir.resolve("first.log"), "--avatars.processing.cron=-")) {
 			String created = first.postJson("/api/users", "{\"username\":\"kept\",\"displayName\":\"Kept\",\"password\":\"kept password\"}").body();
-			id = Long.parseLong(created.replaceAll("^\\{\"id\":(\\d+),.*$", "$1"));
+			id = JsonText.number(created, "$.id");
 			assertThat(first.postFile("/api/users/" + id + "/avatar", TestImages.jpeg(80, 80)).statusCode())
 				.isEqualTo(202);
 		}
 
 		try (AppProcess second = AppProcess.startWeb(jar, elsewhere, dir.resolve("second.log"), "--avatars.processing.cron=-")) {
-			assertThat(second.get("/api/users/" + id).body()).contains("\"username\":\"kept\"");
-			assertThat(second.get("/api/users/" + id + "/avatar").body()).contains("\"status\":\"PENDING\"");
-			assertThat(WebSession.signIn(second.baseUrl(), "kept", "kept password").get("/api/session").body())
-				.as("the account survives the restart").contains("\"signedIn\":true");
+			assertThat(JsonText.string(second.get("/api/users/" + id).body(), "$.username")).isEqualTo("kept");
+			assertThat(JsonText.string(second.get("/api/users/" + id + "/avatar").body(), "$.status")).isEqualTo("PENDING");
+			assertThat(JsonText.<Boolean>read(
+					WebSession.signIn(second.baseUrl(), "kept", "kept password").get("/api/session").body(), "$.signedIn"))
+				.as("the account survives the restart").isTrue();
 		}
 
 		assertThat(Files.exists(install.resolve("data/avatars.mv.db"))).isTrue();

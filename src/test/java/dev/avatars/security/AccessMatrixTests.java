@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.JsonText;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +106,8 @@ class AccessMatrixTests extends ApiTestSupport {
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
 				new Endpoint("GET /actuator/metrics", () -> get("/actuator/metrics"),
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
+				new Endpoint("GET /actuator/prometheus", () -> get("/actuator/prometheus"),
+						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
 				new Endpoint("POST /api/tokens",
 						() -> post("/api/tokens").contentType(MediaType.APPLICATION_JSON)
 							.content("{\"name\":\"n\",\"scope\":\"avatar\"}"),
@@ -124,9 +127,10 @@ class AccessMatrixTests extends ApiTestSupport {
 				}
 				else if (expected >= 400) {
 					assertThat(response.getContentType()).as(endpoint.name() + " as " + who).isEqualTo("application/problem+json");
-					assertThat(response.getContentAsString()).as(endpoint.name() + " as " + who)
-						.contains("\"status\":" + expected)
-						.containsPattern("\"detail\":\"[A-Z][^\"]+\\.\"");
+					String problem = response.getContentAsString();
+					assertThat(JsonText.number(problem, "$.status")).as(endpoint.name() + " as " + who).isEqualTo(expected);
+					assertThat(JsonText.string(problem, "$.detail")).as(endpoint.name() + " as " + who + ": a sentence")
+						.matches("[A-Z].+\\.");
 					if (who == Who.REVOKED_TOKEN || who == Who.EXPIRED_TOKEN) {
 						assertThat(response.getContentAsString()).contains("The token is unknown, revoked or expired.");
 						assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer error=\"invalid_token\"");

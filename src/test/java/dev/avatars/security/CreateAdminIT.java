@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.avatars.AppProcess;
+import dev.avatars.JsonText;
 import dev.avatars.WebSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +37,14 @@ class CreateAdminIT {
 					"--username=boss")).isZero();
 			assertThat(Files.readString(created)).contains("create-admin: boss is an admin (created)")
 				.doesNotContain("first boss secret");
-			assertThat(WebSession.signIn(web.baseUrl(), "boss", "first boss secret").get("/api/session").body())
-				.contains("\"role\":\"ADMIN\"");
+			assertThat(JsonText.string(WebSession.signIn(web.baseUrl(), "boss", "first boss secret").get("/api/session").body(),
+					"$.role")).isEqualTo("ADMIN");
 
 			Path updated = this.dir.resolve("updated.log");
 			assertThat(run(jar, updated, Map.of(), "second boss secret\n", "--username=boss")).isZero();
 			assertThat(Files.readString(updated)).contains("create-admin: boss is an admin (updated)");
-			assertThat(WebSession.signIn(web.baseUrl(), "boss", "second boss secret").get("/api/session").body())
-				.contains("\"role\":\"ADMIN\"");
+			assertThat(JsonText.string(WebSession.signIn(web.baseUrl(), "boss", "second boss secret").get("/api/session").body(),
+					"$.role")).isEqualTo("ADMIN");
 
 			Path refused = this.dir.resolve("refused.log");
 			assertThat(run(jar, refused, Map.of("AVATARS_ADMIN_PASSWORD", "boss"), null, "--username=boss")).isEqualTo(1);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.avatars.AvatarsApplication;
+import dev.avatars.JsonText;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import dev.avatars.TestPostgres;
@@ -29,7 +30,7 @@ class SharedRateLimitPostgresTests {
 			String urlB = url(b);
 			WebSession onA = WebSession.signUp(urlA, "shared", "shared secret 1");
 			WebSession onB = WebSession.signIn(urlB, "shared", "shared secret 1");
-			long id = Long.parseLong(onA.get("/api/session").body().replaceAll(".*\"id\":(\\d+).*", "$1"));
+			long id = JsonText.number(onA.get("/api/session").body(), "$.id");
 			byte[] upload = new MultipartBody().file("file", "a.jpg", "image/jpeg", TestImages.jpeg(64, 64)).bytes();
 			assertThat(onA.postMultipart("/api/users/" + id + "/avatar", upload).statusCode()).isEqualTo(202);
 			assertThat(onB.postMultipart("/api/users/" + id + "/avatar", upload).statusCode()).isEqualTo(202);

@@ -1,6 +1,7 @@
 package dev.avatars.security;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.JsonText;
 import dev.avatars.MultipartBody;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,8 @@ class TokenApiTests extends ApiTestSupport {
 			.andExpect(jsonPath("$.scope").value("avatar"))
 			.andExpect(jsonPath("$.expiresAt").doesNotExist())
 			.andReturn().getResponse().getContentAsString();
-		String token = body.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-		long tokenId = Long.parseLong(body.replaceAll("^\\{\"id\":(\\d+),.*", "$1"));
+		String token = JsonText.string(body, "$.token");
+		long tokenId = JsonText.number(body, "$.id");
 		assertThat(this.jdbc.sql("SELECT token_hash FROM api_tokens WHERE id = ?").param(tokenId).query(String.class).single())
 			.isEqualTo(TokenStore.hash(token))
 			.doesNotContain(token);
@@ -68,7 +69,7 @@ class TokenApiTests extends ApiTestSupport {
 			.andExpect(status().isCreated())
 			.andExpect(jsonPath("$.expiresAt").value("2999-01-01T00:00:00Z"))
 			.andReturn().getResponse().getContentAsString();
-		long tokenId = Long.parseLong(body.replaceAll("^\\{\"id\":(\\d+),.*", "$1"));
+		long tokenId = JsonText.number(body, "$.id");
 		this.mvc.perform(delete("/api/tokens/{id}", tokenId).with(as(user))).andExpect(status().isNotFound());
 
 		create(user, "{\"name\":\"\",\"scope\":\"root\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}")

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.JsonText;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -197,7 +198,8 @@ class PageBrowserTests extends ApiTestSupport {
 			.newBuilder(java.net.URI.create("http://localhost:" + this.port + "/api/users/" + id + "/avatar"))
 			.header("Authorization", "Bearer " + token).build();
 		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("\"FAILED\"");
+		assertThat(JsonText.string(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).body(), "$.status"))
+			.isEqualTo("FAILED");
 		browser.findElement(By.cssSelector("#token-list button")).click();
 		until(() -> browser.findElement(By.id("token-list")).getText().contains("my script (avatar, revoked)"));
 		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);

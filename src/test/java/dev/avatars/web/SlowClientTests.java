@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.avatars.ApiTestSupport;
+import dev.avatars.JsonText;
 import dev.avatars.MultipartBody;
 import org.junit.jupiter.api.Test;
 
@@ -314,7 +315,7 @@ class SlowClientTests extends ApiTestSupport {
 		String created = dev.avatars.WebSession.signIn("http://localhost:" + this.port, username, PASSWORD)
 			.postJson("/api/tokens", "{\"name\":\"slow\",\"scope\":\"" + scope + "\"}")
 			.body();
-		return "Authorization: Bearer " + created.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1") + "\r\n";
+		return "Authorization: Bearer " + JsonText.string(created, "$.token") + "\r\n";
 	}
 
 }

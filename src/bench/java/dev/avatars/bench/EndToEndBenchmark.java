@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.avatars.AppProcess;
+import dev.avatars.JsonText;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -26,8 +26,6 @@ import org.springframework.util.FileSystemUtils;
  * <p>Arguments: corpus folder, avatars (default 2000).
  */
 public final class EndToEndBenchmark {
-
-	private static final Pattern STARTED_AT = Pattern.compile("\"trigger\":\"CLI\".*?\"startedAt\":\"([^\"]+)\"");
 
 	private EndToEndBenchmark() {
 	}
@@ -70,11 +68,13 @@ public final class EndToEndBenchmark {
 			}
 			double cliSeconds = (System.nanoTime() - cliStart) / 1e9;
 			String runs = web.get("/api/jobs/thumbnails/runs").body();
-			Matcher started = STARTED_AT.matcher(runs);
-			if (!started.find() || !runs.contains("\"claimed\":" + avatars) || !runs.contains("\"ready\":" + avatars)) {
+			List<Map<String, Object>> cliRuns = JsonText.read(runs, "$[?(@.trigger == 'CLI')]");
+			if (cliRuns.size() != 1 || !Integer.valueOf(avatars).equals(cliRuns.get(0).get("claimed"))
+					|| !Integer.valueOf(avatars).equals(cliRuns.get(0).get("ready"))) {
 				throw new IllegalStateException("Expected one CLI run that made " + avatars + " ready: " + runs);
 			}
-			double toFirstClaim = (Instant.parse(started.group(1)).toEpochMilli() - launched.toEpochMilli()) / 1000.0;
+			Instant started = Instant.parse((String) cliRuns.get(0).get("startedAt"));
+			double toFirstClaim = (started.toEpochMilli() - launched.toEpochMilli()) / 1000.0;
 			System.out.printf("RESULT e2e_cli avatars=%d seconds=%.1f images_per_s=%.1f start_to_first_claim_s=%.2f%n",
 					avatars, cliSeconds, avatars / cliSeconds, toFirstClaim);
 		}
