@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests test-compile
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" dev.avatars.job.BacklogQueryBenchmark
+java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" dev.avatars.avatar.BacklogQueryBenchmark

@@ -81,5 +81,5 @@ fi
 
 # 6. Backlog query at scale: 1,000,000 users, 100 pending, H2 and PostgreSQL.
 if [[ "$skip" != *" backlog "* ]]; then
-  java -cp "$cp" dev.avatars.job.BacklogQueryBenchmark | tee -a "$results"
+  java -cp "$cp" dev.avatars.avatar.BacklogQueryBenchmark | tee -a "$results"
 fi
