@@ -567,11 +567,14 @@ async function refreshOperations() {
     // The health endpoint answers 503 when the database is down; the table below shows that too.
   }
   try {
-    const runs = await api('GET', '/api/jobs/thumbnails/runs?limit=8');
+    const [thumbnails, cleanups] = await Promise.all([api('GET', '/api/jobs/thumbnails/runs?limit=8'),
+      api('GET', '/api/jobs/cleanup/runs?limit=4')]);
+    const runs = [...thumbnails, ...cleanups].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, 10);
     $('runs').replaceChildren(...runs.map((run) => {
       const tr = document.createElement('tr');
-      const cells = [run.trigger, new Date(run.startedAt).toLocaleString(), run.claimed, run.ready, run.failed,
-        run.retried, run.finished ? `${(run.durationMs / 1000).toFixed(1)} s` : 'running', run.error || ''];
+      const cells = [run.job, run.trigger, new Date(run.startedAt).toLocaleString(), run.claimed, run.ready,
+        run.failed, run.retried, run.job === 'cleanup' ? `${run.removedFiles} (${megabytes(run.removedBytes)})` : '',
+        run.finished ? `${(run.durationMs / 1000).toFixed(1)} s` : 'running', run.error || ''];
       for (const value of cells) {
         tr.append(Object.assign(document.createElement('td'), { textContent: value }));
       }
@@ -582,21 +585,25 @@ async function refreshOperations() {
   }
 }
 
-$('process-now').addEventListener('click', async () => {
-  const button = $('process-now');
+function megabytes(bytes) {
+  return `${(bytes / 1048576).toFixed(1)} MB`;
+}
+
+/** Starts a run of the job, then follows its record until it has finished. */
+async function runNow(job, button) {
   const report = $('process-report');
   button.disabled = true;
-  report.textContent = 'Processing…';
+  report.textContent = 'Running…';
   try {
-    // The run goes on in the background; follow its record until it has finished.
-    let run = await api('POST', '/api/jobs/thumbnails/runs');
+    let run = await api('POST', `/api/jobs/${job}/runs`);
     while (!run.finished) {
       report.textContent = `Run ${run.id}: claimed ${run.claimed}, ready ${run.ready} so far…`;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      run = await api('GET', `/api/jobs/thumbnails/runs/${run.id}`);
+      run = await api('GET', `/api/jobs/${job}/runs/${run.id}`);
     }
+    const removed = job === 'cleanup' ? `, removed ${run.removedFiles} files (${megabytes(run.removedBytes)})` : '';
     report.textContent = `Run ${run.id}: claimed ${run.claimed}, ready ${run.ready}, failed ${run.failed}, `
-      + `retried ${run.retried} in ${(run.durationMs / 1000).toFixed(1)} s${run.error ? ` (${run.error})` : ''}`;
+      + `retried ${run.retried}${removed} in ${(run.durationMs / 1000).toFixed(1)} s${run.error ? ` (${run.error})` : ''}`;
   } catch (error) {
     report.textContent = error.message;
   }
@@ -604,7 +611,10 @@ $('process-now').addEventListener('click', async () => {
   refreshOperations();
   refreshPeople();
   refreshMyAvatar();
-});
+}
+
+$('process-now').addEventListener('click', () => runNow('thumbnails', $('process-now')));
+$('cleanup-now').addEventListener('click', () => runNow('cleanup', $('cleanup-now')));
 
 refreshSession();
 refreshPeople();
