@@ -121,6 +121,9 @@ class CleanupJobTests extends ApiTestSupport {
 		// What is served still is.
 		String url = "/api/users/" + ready + "/avatar/thumbnail?size=64&v=" + avatarRow(ready).get("READY_VERSION");
 		this.mvc.perform(get(url)).andExpect(status().isOk()).andExpect(content().contentType("image/jpeg"));
+		this.mvc.perform(get("/actuator/health").with(asAdmin()))
+			.andExpect(jsonPath("$.components.cleanup.status").value("UP"))
+			.andExpect(jsonPath("$.components.cleanup.details.lastRunRemovedFiles").value(leftovers.size() + 1));
 		// The pending upload is processed from its kept original.
 		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).ready()).isEqualTo(1);
 	}
