@@ -5,12 +5,16 @@
 #
 #   scripts/bench/upload.sh CORPUS_DIR CLASSPATH
 #
+# Run from a build's folder (it starts that folder's target/avatars.jar). UPLOAD_APP_ARGS: more arguments for
+# the app (e.g. --avatars.processing.on-upload=false); a build that lacks the property ignores it.
+#
 # Warm-up: the app is loaded in 20 s slices until the JIT compiler is nearly idle (under 2 s of compile time in a
 # slice) or UPLOAD_WARM_MAX_SLICES (default 15) have passed. On two cores the one C2 compiler thread shares
 # them with 16 busy request threads, so compiling Spring, Tomcat, Hibernate and H2 takes minutes under load
 # (jstat: 20 s of compile time in each of the first four 20 s slices). The script prints how long it warmed up
 # and the JIT's compile time during the measured run.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 corpus=$1
 cp=$2
 work=$(mktemp -d /tmp/avatars-upload-bench.XXXXXX)
@@ -37,7 +41,7 @@ port=$(free_port)
 admin_password=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
 AVATARS_ADMIN_USERNAME=bench AVATARS_ADMIN_PASSWORD=$admin_password \
   java -jar target/avatars.jar --server.port="$port" --avatars.home="$work/app" --avatars.processing.cron=- \
-  --avatars.rate-limit.uploads=0 \
+  --avatars.rate-limit.uploads=0 ${UPLOAD_APP_ARGS:-} \
   > "$work/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && break; sleep 0.5; done
@@ -59,7 +63,7 @@ done
 load() {
   BENCH_COOKIE="JSESSIONID=$(cookie JSESSIONID); XSRF-TOKEN=$(cookie XSRF-TOKEN)" BENCH_XSRF=$(cookie XSRF-TOKEN) \
   BENCH_THREADS=2 BENCH_FILE="$work/photo.jpg" BENCH_TARGET=$1 BENCH_FIRST_USER=${first:-1} BENCH_USERS=$users \
-    wrk -t2 -c$connections -d"$3"s -s scripts/bench/upload.lua "http://127.0.0.1:$2" | grep RESULT
+    wrk -t2 -c$connections -d"$3"s -s "$here/upload.lua" "http://127.0.0.1:$2" | grep RESULT
 }
 value() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
 jit_seconds() { jstat -compiler "$app_pid" | awk 'NR == 2 { print $4 }'; }
@@ -103,7 +107,7 @@ chmod 0777 "$work/nginx/bodies"
 nport=$(free_port)
 eport=$(free_port)
 sed -e "s#BENCH_DIR#$work/nginx#g" -e "s#BENCH_ECHO_PORT#$eport#g" -e "s#BENCH_PORT#$nport#g" \
-  scripts/bench/nginx.conf > "$work/nginx/nginx.conf"
+  "$here/nginx.conf" > "$work/nginx/nginx.conf"
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
 for _ in $(seq 40); do [ -f "$work/nginx/nginx.pid" ] && break; sleep 0.25; done
 load nginx "$nport" 5 > /dev/null
