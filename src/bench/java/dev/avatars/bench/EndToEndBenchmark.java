@@ -49,7 +49,7 @@ public final class EndToEndBenchmark {
 			for (int i = 0; i < avatars; i++) {
 				byte[] photo = photos.get(i % photos.size());
 				String name = "e2e" + i;
-				uploads.add(clients.submit(() -> web.userWithUpload(name, photo)));
+				uploads.add(clients.submit(() -> web.userUploadingOwnPicture(name, photo)));
 			}
 			for (Future<Long> upload : uploads) {
 				upload.get();

@@ -72,7 +72,7 @@ public final class RunnerScalingBenchmark {
 			for (int i = 0; i < backlog; i++) {
 				byte[] photo = Files.readAllBytes(photos.get(i % photos.size()));
 				String name = "bench" + i;
-				uploads.add(pool.submit(() -> web.userWithUpload(name, photo)));
+				uploads.add(pool.submit(() -> web.userUploadingOwnPicture(name, photo)));
 			}
 			for (Future<Long> upload : uploads) {
 				upload.get();
