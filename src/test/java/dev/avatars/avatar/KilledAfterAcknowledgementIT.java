@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -150,8 +149,7 @@ class KilledAfterAcknowledgementIT {
 		Kills(String engine, Path dir, Map<String, String> environment) throws IOException {
 			this.engine = engine;
 			this.home = Files.createDirectories(dir.resolve("opt/avatars"));
-			this.jar = Files.copy(AppProcess.packagedJar(), this.home.resolve("avatars.jar"),
-					StandardCopyOption.REPLACE_EXISTING);
+			this.jar = AppProcess.install(this.home);
 			this.environment = environment;
 		}
 

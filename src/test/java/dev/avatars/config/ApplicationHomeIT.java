@@ -2,7 +2,6 @@ package dev.avatars.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 import dev.avatars.AppProcess;
@@ -20,7 +19,7 @@ class ApplicationHomeIT {
 	@Test
 	void aRestartFromAnotherWorkingDirectoryFindsTheSameUsersAndFiles(@TempDir Path dir) throws Exception {
 		Path install = Files.createDirectories(dir.resolve("opt/avatars"));
-		Path jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		Path jar = AppProcess.install(install);
 		Path elsewhere = Files.createDirectories(dir.resolve("home/someone"));
 
 		long id;

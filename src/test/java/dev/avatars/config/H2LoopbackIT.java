@@ -2,7 +2,6 @@ package dev.avatars.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ class H2LoopbackIT {
 	@Test
 	void theDatabaseServerListensOnLoopbackAndTheCronCommandStillConnects() throws Exception {
 		Path install = Files.createDirectories(this.dir.resolve("opt/avatars"));
-		Path jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		Path jar = AppProcess.install(install);
 		try (AppProcess web = AppProcess.startWeb(jar, this.dir, this.dir.resolve("web.log"), "--avatars.processing.cron=-")) {
 			String lock = Files.readString(install.resolve("data/avatars.lock.db"));
 			// A properties file: "server=localhost\:PORT" (H2 names a loopback bind address so).

@@ -3,7 +3,6 @@ package dev.avatars.job;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +73,7 @@ class HostileFilesIT {
 	@BeforeEach
 	void install() throws Exception {
 		Path install = Files.createDirectories(this.dir.resolve("opt/avatars"));
-		this.jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		this.jar = AppProcess.install(install);
 	}
 
 	@Test

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +48,7 @@ class MultiInstancePostgresIT {
 	@BeforeEach
 	void install() throws Exception {
 		Path install = Files.createDirectories(this.shared.resolve("opt"));
-		this.jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		this.jar = AppProcess.install(install);
 		this.database = TestPostgres.freshDatabase();
 	}
 

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.Duration;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ class ProcessAvatarsIT {
 	@BeforeEach
 	void install() throws Exception {
 		Path install = Files.createDirectories(this.dir.resolve("opt/avatars"));
-		this.jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		this.jar = AppProcess.install(install);
 	}
 
 	private AppProcess webApp() throws Exception {

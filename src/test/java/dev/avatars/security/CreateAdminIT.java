@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ class CreateAdminIT {
 	@Test
 	void makesAnAdminWhileTheAppRunsFromTheEnvironmentOrStandardInputAndRefusesBadInput() throws Exception {
 		Path install = Files.createDirectories(this.dir.resolve("opt/avatars"));
-		Path jar = Files.copy(AppProcess.packagedJar(), install.resolve("avatars.jar"), StandardCopyOption.REPLACE_EXISTING);
+		Path jar = AppProcess.install(install);
 		try (AppProcess web = AppProcess.startWeb(jar, this.dir, this.dir.resolve("web.log"), "--avatars.processing.cron=-")) {
 			Path created = this.dir.resolve("created.log");
 			assertThat(run(jar, created, Map.of("AVATARS_ADMIN_PASSWORD", "first boss secret"), null,
