@@ -74,7 +74,7 @@ class MultiInstancePostgresIT {
 
 	private static List<AppProcess> both(CompletableFuture<AppProcess> a, CompletableFuture<AppProcess> b)
 			throws Exception {
-		return List.of(a.get(120, TimeUnit.SECONDS), b.get(120, TimeUnit.SECONDS));
+		return List.of(a.get(300, TimeUnit.SECONDS), b.get(300, TimeUnit.SECONDS));
 	}
 
 	private CompletableFuture<AppProcess> starting(String name, String cron) {
