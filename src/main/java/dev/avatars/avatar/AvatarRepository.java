@@ -67,10 +67,13 @@ class AvatarRepository {
 
 	/**
 	 * PostgreSQL: runners skip each other's locked rows instead of queueing behind them, and the claimed rows
-	 * come back from the UPDATE itself.
+	 * come back from the UPDATE itself. The due rows are picked once, in a materialised CTE: as an IN (...)
+	 * subquery PostgreSQL may run the pick again while updating and claim more rows than the limit (seen under
+	 * load: the engine then had more claims than free workers).
 	 */
-	private static final String CLAIM_POSTGRESQL = TAKE + " WHERE user_id IN (SELECT user_id" + DUE_ROWS
-			+ " FOR UPDATE SKIP LOCKED) RETURNING " + CLAIM_COLUMNS;
+	private static final String CLAIM_POSTGRESQL = "WITH due AS MATERIALIZED (SELECT user_id" + DUE_ROWS
+			+ " FOR UPDATE SKIP LOCKED) " + TAKE + " WHERE user_id IN (SELECT user_id FROM due) RETURNING "
+			+ CLAIM_COLUMNS;
 
 	/**
 	 * H2 (one process, or a CLI beside it): a runner that meets a row another claimed waits for its commit,
@@ -82,11 +85,14 @@ class AvatarRepository {
 
 	private final JdbcClient jdbc;
 
+	private final boolean postgres;
+
 	private final String claimSql;
 
 	AvatarRepository(JdbcClient jdbc, DataSource dataSource) {
 		this.jdbc = jdbc;
-		this.claimSql = isPostgreSql(dataSource) ? CLAIM_POSTGRESQL : CLAIM_H2;
+		this.postgres = isPostgreSql(dataSource);
+		this.claimSql = this.postgres ? CLAIM_POSTGRESQL : CLAIM_H2;
 	}
 
 	// Reading
@@ -271,8 +277,10 @@ class AvatarRepository {
 	 * {@code owner}. Of several runners racing, each row goes to exactly one.
 	 */
 	List<Claim> claimDue(int limit, String owner, Duration lease) {
+		Object[] params = this.postgres ? new Object[] { EPOCH, limit, owner, lease.toSeconds() }
+				: new Object[] { owner, lease.toSeconds(), EPOCH, limit };
 		return this.jdbc.sql(this.claimSql)
-			.params(owner, lease.toSeconds(), EPOCH, limit)
+			.params(params)
 			// The statement returns the row after the claim counted it; the job wants the tries before it.
 			.query((rs, n) -> claim(rs, rs.getInt(4) - 1))
 			.list();

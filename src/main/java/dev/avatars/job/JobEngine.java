@@ -217,7 +217,12 @@ public class JobEngine implements SmartLifecycle {
 					}
 				}
 				finally {
-					this.freeWorkers.release(free - claimed.size());
+					this.freeWorkers.release(Math.max(0, free - claimed.size()));
+				}
+				if (claimed.size() > free) {
+					// A job that claims more than it was asked for: its tasks still run (they are claimed), and
+					// the surplus takes permits back as they finish, so the pool stays as wide as configured.
+					log.error("{} claimed {} items when asked for {}", job.name(), claimed.size(), wanted);
 				}
 				run.tally.claimed(claimed.size());
 				for (Job.Task task : claimed) {
@@ -230,6 +235,9 @@ public class JobEngine implements SmartLifecycle {
 						inFlight.arriveAndDeregister();
 						this.freeWorkers.release();
 					}
+				}
+				if (claimed.size() > free) {
+					this.freeWorkers.acquire(claimed.size() - free);
 				}
 				if (claimed.size() < wanted && !lookAgain.getAsBoolean()) {
 					break;
