@@ -17,6 +17,7 @@
 #      to nginx writing the body to a file (the floor); WARM_SLICES (2) untimed 20 s slices per app, then
 #      ROUNDS rounds of one 20 s run per app and one of nginx, in turn.
 # Every measured run is preceded by a "=== round" line with the time and the load average.
+# ONLY=backlog: start only "before" and "after-no-nudge" and stop after step 1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 before=$(cd "$1" && pwd)
@@ -39,6 +40,7 @@ export BENCH_ADMIN_USERNAME=bench BENCH_ADMIN_PASSWORD
 BENCH_ADMIN_PASSWORD=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')
 declare -A port
 apps=(before after-no-nudge after-nudge)
+[ "${ONLY:-}" = backlog ] && apps=(before after-no-nudge)
 echo "machine: $(nproc) cores; before $(git -C "$before" rev-parse --short HEAD), after $(git -C "$after" rev-parse --short HEAD); $(date -u +%Y-%m-%dT%H:%MZ)"
 for app in "${apps[@]}"; do
   case $app in
@@ -61,6 +63,7 @@ echo "apps up $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
 # 1. Backlog.
 ROUNDS=$rounds /usr/bin/python3 "$here/backlog_run.py" "$corpus" \
   "before=http://127.0.0.1:${port[before]}" "after=http://127.0.0.1:${port[after-no-nudge]}"
+[ "${ONLY:-}" = backlog ] && exit 0
 
 # 2. Upload rate. Sign in as upload.sh does (session cookie, CSRF token sent back as a header) and make 64 users.
 djpeg -scale 5/8 "$corpus/12mp-02-sunset.jpg" | cjpeg -quality 92 > "$work/photo.jpg"
