@@ -7,7 +7,7 @@
 #
 #   scripts/bench/upload-to-ready.sh [JAR] [CORPUS_DIR] [extra app arguments...]
 #        (defaults: target/avatars.jar, /tmp/avatar-corpus; the corpus is made with
-#         /work/shared/bench/make-corpus.sh when it has no 12 MP files)
+#         scripts/bench/make-corpus.sh when it has no 12 MP files)
 #
 # Environment: SEQUENTIAL (100), CONCURRENT (104), CLIENTS (8), WARMUP (24), POLL_MS (25); see upload_to_ready.py.
 set -euo pipefail
@@ -16,7 +16,7 @@ jar=${1:-target/avatars.jar}
 corpus=${2:-/tmp/avatar-corpus}
 shift $(( $# < 2 ? $# : 2 ))
 if ! ls "$corpus"/12mp-*.jpg > /dev/null 2>&1; then
-  bash /work/shared/bench/make-corpus.sh "$corpus"
+  bash "$(dirname "$0")/make-corpus.sh" "$corpus"
 fi
 if [ ! -f "$jar" ]; then
   (cd "$here/../.." && ./mvnw -q -B -DskipTests package)
