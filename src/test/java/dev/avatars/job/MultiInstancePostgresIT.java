@@ -168,7 +168,7 @@ class MultiInstancePostgresIT {
 			assertThat(states).as("it died mid-batch").anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
 
 			Thread.sleep(3500); // the dead runner's leases run out
-			post(instances.get(1), "/api/jobs/thumbnails/runs");
+			post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
 
 			for (long id : ids) {
 				assertThat(instances.get(0).get("/api/users/" + id + "/avatar").body()).as("user " + id)

@@ -45,10 +45,10 @@ class PrometheusEndpointTests extends ApiTestSupport {
 		long user = createUser("someone");
 		double before = processedReady(scrape());
 		uploadOk(user, TestImages.jpeg(64, 64));
-		this.mvc.perform(post("/api/jobs/thumbnails/runs").with(asAdmin()))
+		this.mvc.perform(post("/api/jobs/thumbnails/runs?wait=true").with(asAdmin()))
 			.andExpect(status().is2xxSuccessful());
 
-		// Generous: the run is over before the answer today, but may not be once runs answer at once.
+		// The run is over before the answer; the scrape may still lag a moment behind the counters.
 		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
 		String text = scrape();
 		while (processedReady(text) < before + 1 && Instant.now().isBefore(deadline)) {
