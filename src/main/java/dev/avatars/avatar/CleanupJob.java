@@ -1,9 +1,11 @@
 package dev.avatars.avatar;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.avatars.job.Job;
 import dev.avatars.job.JobLeases;
@@ -80,19 +82,20 @@ class CleanupJob implements Job {
 	}
 
 	@Override
-	public List<String> preview(int limit) {
-		List<String> names = new ArrayList<>();
+	public int preview(int limit, Consumer<String> item) {
+		AtomicInteger listed = new AtomicInteger();
 		try {
 			this.cleanup.run(true, (file) -> {
-				if (names.size() < limit) {
-					names.add("remove " + file.name());
+				if (listed.get() < limit) {
+					listed.incrementAndGet();
+					item.accept("remove " + file.name());
 				}
 			});
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+			throw new UncheckedIOException(ex);
 		}
-		return names;
+		return listed.get();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.avatars.avatar;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dev.avatars.avatar.AvatarRepository.Claim;
 import dev.avatars.durable.DurableCommits;
@@ -88,11 +89,10 @@ class ThumbnailJob implements Job {
 	}
 
 	@Override
-	public List<String> preview(int limit) {
-		return this.avatars.findDue(limit)
-			.stream()
-			.map((claim) -> "process user " + claim.userId() + " version " + claim.version())
-			.toList();
+	public int preview(int limit, Consumer<String> item) {
+		List<Claim> due = this.avatars.findDue(limit);
+		due.forEach((claim) -> item.accept("process user " + claim.userId() + " version " + claim.version()));
+		return due.size();
 	}
 
 	private void process(Claim claimed, RunContext run) {

@@ -2,6 +2,7 @@ package dev.avatars.job;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One kind of work the {@link JobEngine} runs: it claims due tasks under a lease, and each task then runs on the
@@ -32,8 +33,12 @@ public interface Job {
 	/** Items due now or in progress. */
 	long backlog();
 
-	/** What a run would take first, without claiming it: the CLI's dry run. */
-	List<String> preview(int limit);
+	/**
+	 * What a run would do, up to {@code limit} items, each handed to {@code item} as it is found (the CLI's dry
+	 * run prints them at once, so a long listing is never held in memory); changes nothing.
+	 * @return how many items it handed over
+	 */
+	int preview(int limit, Consumer<String> item);
 
 	/** One claimed piece of work. It records its outcome on the run, and handles its own failures. */
 	interface Task {

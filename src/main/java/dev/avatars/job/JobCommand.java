@@ -75,9 +75,9 @@ class JobCommand implements CommandLineRunner, ExitCodeGenerator {
 			return;
 		}
 		if (arguments.containsOption("dry-run")) {
-			List<String> due = this.engine.job(jobName).orElseThrow().preview(limit);
-			due.forEach((item) -> this.out.println(name + ": would " + item));
-			this.out.println(name + ": dry run, " + due.size() + " due");
+			int due = this.engine.job(jobName).orElseThrow()
+				.preview(limit, (item) -> this.out.println(name + ": would " + item));
+			this.out.println(name + ": dry run, " + due + " due");
 			this.exitCode = OK;
 			return;
 		}

@@ -59,9 +59,9 @@ class JobController {
 			RunReport report = this.engine.runOnce(named.name(), Trigger.API, most);
 			return ResponseEntity.created(location(report.id())).body(report);
 		}
-		JobEngine.StartedRun started = this.engine.start(named.name(), Trigger.API, most);
-		RunReport report = this.engine.run(started.id()).orElseThrow();
-		return ResponseEntity.accepted().location(location(started.id())).body(report);
+		long started = this.engine.start(named.name(), Trigger.API, most);
+		RunReport report = this.engine.run(started).orElseThrow();
+		return ResponseEntity.accepted().location(location(started)).body(report);
 	}
 
 	@GetMapping

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,7 +110,7 @@ public class JobEngine implements SmartLifecycle {
 	 * Starts a run in the background and answers at once with its record's id; the record shows its progress.
 	 * @throws TooManyRunsException when {@link #MAX_BACKGROUND_RUNS} are already under way here
 	 */
-	public StartedRun start(String job, Trigger trigger, int limit) {
+	public long start(String job, Trigger trigger, int limit) {
 		Job named = require(job);
 		if (this.apiRuns.incrementAndGet() > MAX_BACKGROUND_RUNS) {
 			this.apiRuns.decrementAndGet();
@@ -119,19 +118,20 @@ public class JobEngine implements SmartLifecycle {
 		}
 		try {
 			long id = this.runs.start(named.name(), trigger, this.host);
-			CompletableFuture<RunReport> report = CompletableFuture
-				.supplyAsync(() -> execute(named, id, trigger, limit, () -> false), this.pollers)
-				.whenComplete((done, ex) -> this.apiRuns.decrementAndGet());
-			return new StartedRun(id, report);
+			this.pollers.execute(() -> {
+				try {
+					execute(named, id, trigger, limit, () -> false);
+				}
+				finally {
+					this.apiRuns.decrementAndGet();
+				}
+			});
+			return id;
 		}
 		catch (RuntimeException ex) {
 			this.apiRuns.decrementAndGet();
 			throw ex;
 		}
-	}
-
-	/** A run started in the background: its record's id, and its report once it has finished. */
-	public record StartedRun(long id, CompletableFuture<RunReport> report) {
 	}
 
 	/**

@@ -135,7 +135,8 @@ class CleanupJobTests extends ApiTestSupport {
 		old(write(uploads().resolve("originals/orphan.jpg"), 200));
 		List<Path> before = storedFiles();
 
-		List<String> listed = this.cleanup.preview(Integer.MAX_VALUE);
+		List<String> listed = new ArrayList<>();
+		assertThat(this.cleanup.preview(Integer.MAX_VALUE, listed::add)).isEqualTo(2);
 
 		assertThat(storedFiles()).isEqualTo(before);
 		assertThat(listed).containsExactlyInAnyOrder("remove thumbnails/" + ready + "/v0-64.jpg",

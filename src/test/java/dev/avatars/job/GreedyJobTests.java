@@ -65,8 +65,8 @@ class GreedyJobTests extends ApiTestSupport {
 			}
 
 			@Override
-			public List<String> preview(int limit) {
-				return List.of();
+			public int preview(int limit, java.util.function.Consumer<String> item) {
+				return 0;
 			}
 
 		};
