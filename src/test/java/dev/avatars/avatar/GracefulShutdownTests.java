@@ -9,18 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 import dev.avatars.ApiTestSupport;
 import dev.avatars.job.JobEngine;
-import dev.avatars.job.JobRuns;
-import dev.avatars.job.ProcessingProperties;
 import dev.avatars.job.RunReport;
 import dev.avatars.job.Trigger;
 import dev.avatars.TestImages;
 
-import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Thumbnailer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -31,16 +28,7 @@ import static org.mockito.Mockito.spy;
 class GracefulShutdownTests extends ApiTestSupport {
 
 	@Autowired
-	AvatarRepository queue;
-
-	@Autowired
-	JobRuns runs;
-
-	@Autowired
-	AvatarStorage storage;
-
-	@Autowired
-	DurableCommits durable;
+	ApplicationContext context;
 
 	@Autowired
 	Thumbnailer realThumbnailer;
@@ -62,12 +50,7 @@ class GracefulShutdownTests extends ApiTestSupport {
 			}
 			return invocation.callRealMethod();
 		}).when(slow).render(any(), any());
-		ProcessingProperties properties = new ProcessingProperties("-", "", false, 1, 10, 3, Duration.ofMinutes(1),
-				Duration.ofMinutes(5), shutdownTimeout);
-		JobEngine engine = new JobEngine(List.of(new ThumbnailJob(this.queue, this.storage, slow, properties,
-				this.durable)), this.runs, properties, new SimpleMeterRegistry());
-		engine.start();
-		return engine;
+		return EngineOfItsOwn.start(this.context, slow, Duration.ofMinutes(5), shutdownTimeout);
 	}
 
 	private List<Long> pending(int count) throws Exception {

@@ -1,7 +1,6 @@
 package dev.avatars.avatar;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,18 +8,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.avatars.ApiTestSupport;
 import dev.avatars.TestImages;
-import dev.avatars.durable.DurableCommits;
 import dev.avatars.job.JobEngine;
-import dev.avatars.job.JobRuns;
-import dev.avatars.job.ProcessingProperties;
 import dev.avatars.job.RunReport;
 import dev.avatars.job.Trigger;
 import dev.avatars.thumbnail.Thumbnailer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -38,16 +34,7 @@ class LeaseHeartbeatTests extends ApiTestSupport {
 	private static final Duration RENDER = Duration.ofSeconds(4);
 
 	@Autowired
-	AvatarRepository avatars;
-
-	@Autowired
-	JobRuns runs;
-
-	@Autowired
-	AvatarStorage storage;
-
-	@Autowired
-	DurableCommits durable;
+	ApplicationContext context;
 
 	@Autowired
 	Thumbnailer realThumbnailer;
@@ -69,12 +56,7 @@ class LeaseHeartbeatTests extends ApiTestSupport {
 			Thread.sleep(RENDER.toMillis());
 			return invocation.callRealMethod();
 		}).when(slow).render(any(), any());
-		ProcessingProperties properties = new ProcessingProperties("-", "", false, 1, 10, 3, Duration.ofMinutes(1),
-				LEASE, Duration.ofSeconds(10));
-		JobEngine engine = new JobEngine(List.of(new ThumbnailJob(this.avatars, this.storage, slow, properties,
-				this.durable)), this.runs, properties, new SimpleMeterRegistry());
-		engine.start();
-		return engine;
+		return EngineOfItsOwn.start(this.context, slow, LEASE, Duration.ofSeconds(10));
 	}
 
 	@AfterEach

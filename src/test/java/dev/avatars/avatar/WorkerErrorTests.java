@@ -2,26 +2,22 @@ package dev.avatars.avatar;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.avatars.ApiTestSupport;
 import dev.avatars.job.JobEngine;
-import dev.avatars.job.JobRuns;
-import dev.avatars.job.ProcessingProperties;
 import dev.avatars.job.RunReport;
 import dev.avatars.job.Trigger;
 import dev.avatars.TestImages;
 
-import dev.avatars.durable.DurableCommits;
 import dev.avatars.thumbnail.Thumbnailer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -35,16 +31,7 @@ import static org.mockito.Mockito.spy;
 class WorkerErrorTests extends ApiTestSupport {
 
 	@Autowired
-	AvatarRepository queue;
-
-	@Autowired
-	JobRuns runs;
-
-	@Autowired
-	AvatarStorage storage;
-
-	@Autowired
-	DurableCommits durable;
+	ApplicationContext context;
 
 	@Autowired
 	Thumbnailer realThumbnailer;
@@ -64,11 +51,7 @@ class WorkerErrorTests extends ApiTestSupport {
 			}
 			return invocation.callRealMethod();
 		}).when(thumbnailer).render(any(), any());
-		ProcessingProperties properties = new ProcessingProperties("-", "", false, 1, 10, 3, Duration.ofMinutes(1),
-				Duration.ofMinutes(5), Duration.ofSeconds(5));
-		this.job = new JobEngine(List.of(new ThumbnailJob(this.queue, this.storage, thumbnailer, properties,
-				this.durable)), this.runs, properties, new SimpleMeterRegistry());
-		this.job.start();
+		this.job = EngineOfItsOwn.start(this.context, thumbnailer, Duration.ofMinutes(5), Duration.ofSeconds(5));
 		return this.job;
 	}
 

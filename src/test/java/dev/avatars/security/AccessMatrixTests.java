@@ -104,6 +104,8 @@ class AccessMatrixTests extends ApiTestSupport {
 						expect(401, 403, 403, 201, 403, 201, 403, 401, 401)),
 				new Endpoint("GET /api/jobs/thumbnails/runs", () -> get("/api/jobs/thumbnails/runs"),
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
+				new Endpoint("POST /api/jobs/cleanup/runs", () -> post("/api/jobs/cleanup/runs?wait=true"),
+						expect(401, 403, 403, 201, 403, 201, 403, 401, 401)),
 				new Endpoint("GET /actuator/metrics", () -> get("/actuator/metrics"),
 						expect(401, 403, 403, 200, 403, 200, 403, 401, 401)),
 				new Endpoint("GET /actuator/prometheus", () -> get("/actuator/prometheus"),
