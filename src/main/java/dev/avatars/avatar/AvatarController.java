@@ -109,7 +109,7 @@ class AvatarController {
 	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	AvatarView status(@PathVariable long id) {
-		return this.store.find(id).map((row) -> this.avatars.view(id)).orElseThrow(() -> new NoSuchUserException(id));
+		return this.avatars.find(id).orElseThrow(() -> new NoSuchUserException(id));
 	}
 
 	/** The upload form, as the API documentation shows it. */

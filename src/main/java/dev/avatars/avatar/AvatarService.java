@@ -2,6 +2,7 @@ package dev.avatars.avatar;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -57,7 +58,12 @@ class AvatarService implements ProfilePictures {
 	}
 
 	AvatarView view(long userId) {
-		return this.avatars.find(userId).map(AvatarService::toView).orElseGet(() -> none(userId));
+		return find(userId).orElseGet(() -> none(userId));
+	}
+
+	/** Empty when there is no such user. */
+	Optional<AvatarView> find(long userId) {
+		return this.avatars.find(userId).map(AvatarService::toView);
 	}
 
 	@Override
