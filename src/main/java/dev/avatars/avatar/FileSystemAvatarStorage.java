@@ -265,7 +265,8 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		try (DirectoryStream<Path> users = Files.newDirectoryStream(this.thumbnails)) {
 			for (Path folder : users) {
 				String user = folder.getFileName().toString();
-				if (!Files.isDirectory(folder) || !user.matches("\\d{1,18}")) {
+				// Never through a link: whatever it points at is not the storage's to remove.
+				if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !user.matches("\\d{1,18}")) {
 					continue;
 				}
 				try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
@@ -283,8 +284,8 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		}
 		try (DirectoryStream<Path> processes = Files.newDirectoryStream(this.incoming)) {
 			for (Path folder : processes) {
-				if (!Files.isDirectory(folder)) {
-					continue; // a process's lock: never a leftover while the process lives
+				if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+					continue; // a process's lock (never a leftover while the process lives), or a link out
 				}
 				try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
 					for (Path file : files) {

@@ -147,6 +147,25 @@ class CleanupJobTests extends ApiTestSupport {
 	}
 
 	@Test
+	void aLinkInTheStorageIsNeverFollowed() throws Exception {
+		Path outside = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "outside-");
+		Path precious = old(write(outside.resolve("v1-64.jpg"), 10));
+		Path preciousTemp = old(write(outside.resolve("x.tmp"), 10));
+		Files.createDirectories(uploads().resolve("thumbnails"));
+		Files.createSymbolicLink(uploads().resolve("thumbnails/424242"), outside);
+		Files.createDirectories(uploads().resolve("incoming"));
+		Files.createSymbolicLink(uploads().resolve("incoming/linked-process"), outside);
+
+		RunReport report = this.engine.runOnce(CleanupJob.NAME, Trigger.API);
+
+		assertThat(report.removedFiles()).isZero();
+		assertThat(precious).exists();
+		assertThat(preciousTemp).exists();
+		Files.delete(uploads().resolve("thumbnails/424242"));
+		Files.delete(uploads().resolve("incoming/linked-process"));
+	}
+
+	@Test
 	void twoCleanupsStartedTogetherDoTheWorkOnce() throws Exception {
 		List<Path> leftovers = new ArrayList<>();
 		for (int i = 0; i < 300; i++) {
