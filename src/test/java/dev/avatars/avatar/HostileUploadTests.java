@@ -59,7 +59,8 @@ class HostileUploadTests extends ApiTestSupport {
 								+ " most 16 megapixels are accepted."),
 				Arguments.of("GIF frame 10000×10000 on a 100×100 screen",
 						(Supplier<byte[]>) () -> HostileImages.gifWithFrameLargerThanScreen(100, 10000),
-						"The image is 10000×10000 (100 megapixels); the limit is 40 megapixels."),
+						"The image states a frame of 10000×10000 pixels (100 megapixels) in a picture of 100×100;"
+								+ " the limit is 40 megapixels."),
 				Arguments.of("JPEG with a second frame of 20000×20000",
 						(Supplier<byte[]>) () -> HostileImages.jpegWithSecondLargerFrame(64, 64),
 						"The image states a frame of 20000×20000 pixels (400 megapixels) in a picture of 64×64;"
