@@ -2,6 +2,7 @@ package dev.avatars.web;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
@@ -39,6 +40,8 @@ final class RateCheckedRequest extends HttpServletRequestWrapper {
 
 	private boolean tooSlow;
 
+	private boolean stalled;
+
 	RateCheckedRequest(HttpServletRequest request, long minBytesPerSecond, long graceNanos, String minRate) {
 		super(request);
 		this.minBytesPerSecond = minBytesPerSecond;
@@ -68,6 +71,11 @@ final class RateCheckedRequest extends HttpServletRequestWrapper {
 
 	boolean tooSlow() {
 		return this.tooSlow;
+	}
+
+	/** Whether a read waited longer than the connector's timeout for the next bytes. */
+	boolean stalled() {
+		return this.stalled;
 	}
 
 	/**
@@ -130,7 +138,13 @@ final class RateCheckedRequest extends HttpServletRequestWrapper {
 		@Override
 		public int read() throws IOException {
 			check();
-			int b = this.in.read();
+			int b;
+			try {
+				b = this.in.read();
+			}
+			catch (IOException ex) {
+				throw stalledOr(ex);
+			}
 			count((b < 0) ? -1 : 1);
 			check();
 			return b;
@@ -139,10 +153,31 @@ final class RateCheckedRequest extends HttpServletRequestWrapper {
 		@Override
 		public int read(byte[] buffer, int offset, int length) throws IOException {
 			check();
-			int read = this.in.read(buffer, offset, length);
+			int read;
+			try {
+				read = this.in.read(buffer, offset, length);
+			}
+			catch (IOException ex) {
+				throw stalledOr(ex);
+			}
 			count(read);
 			check();
 			return read;
+		}
+
+		/**
+		 * A read that timed out is the client's fault, like a slow one. Tomcat has already turned the response into
+		 * an empty 408 by then: the valve writes the problem (see {@link #stalled()}). Anything else (the client
+		 * went away) is rethrown.
+		 */
+		private IOException stalledOr(IOException ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof SocketTimeoutException) {
+					RateCheckedRequest.this.stalled = true;
+					throw RequestBodyTooSlowException.stalled(ex);
+				}
+			}
+			return ex;
 		}
 
 		@Override

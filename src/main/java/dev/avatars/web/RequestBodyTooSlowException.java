@@ -11,13 +11,24 @@ import org.springframework.web.ErrorResponseException;
 class RequestBodyTooSlowException extends ErrorResponseException {
 
 	RequestBodyTooSlowException(String minRate) {
-		super(HttpStatus.REQUEST_TIMEOUT, problem(minRate), null);
+		super(HttpStatus.REQUEST_TIMEOUT,
+				problem("Request body too slow", "The request body arrived slower than " + minRate + " per second."),
+				null);
 	}
 
-	private static ProblemDetail problem(String minRate) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.REQUEST_TIMEOUT,
-				"The request body arrived slower than " + minRate + " per second.");
-		problem.setTitle("Request body too slow");
+	private RequestBodyTooSlowException(ProblemDetail problem, Throwable cause) {
+		super(HttpStatus.REQUEST_TIMEOUT, problem, cause);
+	}
+
+	/** Nothing arrived for as long as the connector waits ({@code server.tomcat.connection-timeout}). */
+	static RequestBodyTooSlowException stalled(Throwable cause) {
+		return new RequestBodyTooSlowException(
+				problem("Request body stalled", "The request body stopped arriving before its end."), cause);
+	}
+
+	private static ProblemDetail problem(String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.REQUEST_TIMEOUT, detail);
+		problem.setTitle(title);
 		return problem;
 	}
 

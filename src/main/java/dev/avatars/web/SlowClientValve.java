@@ -34,6 +34,8 @@ final class SlowClientValve extends ValveBase {
 
 	private final byte[] busy;
 
+	private final byte[] stalled;
+
 	SlowClientValve(RequestBodyProperties properties) {
 		super(true);
 		this.receiving = new Semaphore(properties.maxReceiving());
@@ -45,6 +47,9 @@ final class SlowClientValve extends ValveBase {
 		this.busy = ("{\"type\":\"about:blank\",\"title\":\"Too many uploads at once\",\"status\":503,"
 				+ "\"detail\":\"Too many request bodies are arriving at once. Try again in " + retryAfter
 				+ " seconds.\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		this.stalled = ("{\"type\":\"about:blank\",\"title\":\"Request body stalled\",\"status\":408,"
+				+ "\"detail\":\"The request body stopped arriving before its end.\"}")
 			.getBytes(StandardCharsets.UTF_8);
 	}
 
@@ -63,7 +68,10 @@ final class SlowClientValve extends ValveBase {
 					this.graceNanos, this.minRate);
 			request.setRequest(checked);
 			getNext().invoke(request, response);
-			if (!request.isAsyncStarted() && !checked.drain(maxSwallowBytes(request))) {
+			if (checked.stalled()) {
+				answerStalled(request, response);
+			}
+			else if (!request.isAsyncStarted() && !checked.drain(maxSwallowBytes(request))) {
 				closeWithoutReading(request, response);
 			}
 		}
@@ -83,6 +91,23 @@ final class SlowClientValve extends ValveBase {
 		response.setContentType("application/problem+json");
 		response.setContentLength(this.busy.length);
 		response.getOutputStream().write(this.busy);
+		closeWithoutReading(request, response);
+	}
+
+	/**
+	 * Tomcat answers a read that timed out with an empty 408 of its own (sendError), which suspends whatever the
+	 * application writes; the problem replaces it.
+	 */
+	private void answerStalled(Request request, Response response) throws IOException {
+		if (response.isCommitted()) {
+			return;
+		}
+		response.setSuspended(false);
+		response.reset();
+		response.setStatus(408);
+		response.setContentType("application/problem+json");
+		response.setContentLength(this.stalled.length);
+		response.getOutputStream().write(this.stalled);
 		closeWithoutReading(request, response);
 	}
 

@@ -34,11 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Slow request bodies over a real connector (Tomcat's defaults: 200 threads). The grace before the minimum
- * rate applies is cut to 5 s so that the test is short; the rest is as configured.
+ * rate applies is cut to 5 s, the wait for a stalled body to 3 s, so that the test is short; the rest is as
+ * configured.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "avatars.processing.cron=-", "avatars.processing.on-upload=false",
 				"avatars.request-body.min-rate-grace=5s",
+				// A body that stops altogether waits this long for its next bytes (20 s as configured).
+				"server.tomcat.connection-timeout=3s",
 				// Hundreds of uploads by one user: the upload limit would answer them 429 before any body.
 				"avatars.rate-limit.uploads=0" })
 class SlowClientTests extends ApiTestSupport {
@@ -133,6 +136,50 @@ class SlowClientTests extends ApiTestSupport {
 					"\"detail\":\"The request body arrived slower than 1 KB per second.\"");
 		assertThat(avatarStatus(id)).isEqualTo("NONE");
 		assertThat(storedFiles()).isEmpty();
+	}
+
+	@Test
+	void aStalledUploadEndsWith408ProblemAndLeavesNothing() throws Exception {
+		long id = createUser("stalled");
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+			socket.setSoTimeout(250);
+			OutputStream out = socket.getOutputStream();
+			out.write(uploadHead(id, 100_000).getBytes(StandardCharsets.US_ASCII));
+			out.write(("--" + MultipartBody.BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			// Then nothing at all: no byte to measure a rate on, only the connector's read timeout.
+			long start = System.nanoTime();
+			Exchange exchange = readWhileSilent(socket, start + Duration.ofSeconds(10).toNanos());
+
+			assertThat(exchange.answer()).startsWith("HTTP/1.1 408 ")
+				.contains("Content-Type: application/problem+json", "\"status\":408",
+						"\"detail\":\"The request body stopped arriving before its end.\"")
+				.doesNotContain("Exception", "/tmp");
+			assertThat(exchange.closed()).isTrue();
+		}
+		assertThat(avatarStatus(id)).isEqualTo("NONE");
+		assertThat(storedFiles()).isEmpty();
+	}
+
+	private static Exchange readWhileSilent(Socket socket, long deadline) throws IOException {
+		ByteArrayOutputStream answer = new ByteArrayOutputStream();
+		byte[] buffer = new byte[4096];
+		while (System.nanoTime() < deadline) {
+			try {
+				int read = socket.getInputStream().read(buffer);
+				if (read < 0) {
+					return new Exchange(answer.toString(StandardCharsets.UTF_8), true);
+				}
+				answer.write(buffer, 0, read);
+			}
+			catch (SocketTimeoutException ex) {
+				// nothing yet
+			}
+			catch (IOException ex) {
+				return new Exchange(answer.toString(StandardCharsets.UTF_8), true); // reset
+			}
+		}
+		return new Exchange(answer.toString(StandardCharsets.UTF_8), false);
 	}
 
 	@Test
