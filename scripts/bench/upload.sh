@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Step 5 of scripts/bench.sh: wrk posts a 1 MB JPEG as multipart to 16 connections for 20 s, first against the
 # app (embedded default, packaged jar), then against nginx writing each body to a file and answering 202.
-# Then checks that the app stored every upload it accepted.
+# Then checks that the app stored every upload it accepted, and measures the disk's ceiling for durable files
+# of the upload's size (durable-files.py).
 #
 #   scripts/bench/upload.sh CORPUS_DIR CLASSPATH
 #
@@ -112,3 +113,5 @@ nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
 for _ in $(seq 40); do [ -f "$work/nginx/nginx.pid" ] && break; sleep 0.25; done
 load nginx "$nport" 5 > /dev/null
 load nginx "$nport" 20
+# The disk's own ceiling for files of this size made durable (nginx's bodies never reach the disk).
+/usr/bin/python3 "$here/durable-files.py" "$work/disk" "$bytes" 20
