@@ -36,12 +36,29 @@ final class TestIdentityProvider implements AutoCloseable {
 
 	private final HttpServer server;
 
+	/** Whether the discovery document is served; else 503, as from a provider that is down. */
+	private volatile boolean discoveryUp = true;
+
 	TestIdentityProvider() {
 		this.server = serve(new JWKSet(this.key.toPublicJWK()).toString());
+		this.server.createContext("/.well-known/openid-configuration", (exchange) -> {
+			String configuration = "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + jwkSetUri()
+					+ "\",\"subject_types_supported\":[\"public\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
+			respond(exchange, this.discoveryUp ? 200 : 503, this.discoveryUp ? configuration : "{}");
+		});
+	}
+
+	/** This provider's own issuer, whose discovery document names its JWK set. */
+	String issuer() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort();
 	}
 
 	String jwkSetUri() {
-		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/jwks";
+		return issuer() + "/jwks";
+	}
+
+	void discoveryUp(boolean up) {
+		this.discoveryUp = up;
 	}
 
 	/** Signed by the provider's key. */
@@ -88,17 +105,19 @@ final class TestIdentityProvider implements AutoCloseable {
 		}
 	}
 
+	private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String json) throws IOException {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, body.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(body);
+		}
+	}
+
 	private static HttpServer serve(String jwks) {
 		try {
 			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-			server.createContext("/jwks", (exchange) -> {
-				byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
-				exchange.getResponseHeaders().add("Content-Type", "application/json");
-				exchange.sendResponseHeaders(200, body.length);
-				try (OutputStream out = exchange.getResponseBody()) {
-					out.write(body);
-				}
-			});
+			server.createContext("/jwks", (exchange) -> respond(exchange, 200, jwks));
 			server.start();
 			return server;
 		}
