@@ -165,6 +165,9 @@ class AccessMatrixTests extends ApiTestSupport {
 							.post("/api/users/{id}/avatar", this.owner),
 						expect(401, 202, 403, 202, 202, 202, 403, 202, 202), "Sign in to change an avatar.",
 						"You can change only your own avatar."),
+				new Endpoint("DELETE /api/users/{id}/avatar", () -> delete("/api/users/{id}/avatar", this.owner),
+						expect(401, 204, 403, 204, 204, 204, 403, 204, 204), "Sign in to change an avatar.",
+						"You can change only your own avatar."),
 				new Endpoint("GET /api/session", () -> get("/api/session"), expect(200, 200, 200, 200, 200, 200, 200, 200, 200)),
 				new Endpoint("POST /api/session",
 						() -> post("/api/session").contentType(MediaType.APPLICATION_JSON)
