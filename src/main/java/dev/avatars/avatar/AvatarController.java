@@ -25,6 +25,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -110,6 +111,21 @@ class AvatarController {
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	AvatarView status(@PathVariable long id) {
 		return this.avatars.find(id).orElseThrow(() -> new NoSuchUserException(id));
+	}
+
+	@DeleteMapping
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	@Operation(summary = "Remove the picture (the user or an admin)",
+			description = "The avatar is back to NONE and its placeholder is served; the original and the thumbnails are deleted.")
+	@ApiResponse(responseCode = "204", description = "Removed (also when there was no picture)")
+	@ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "403", description = "Someone else's avatar", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
+			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
+	void remove(@PathVariable long id) {
+		this.avatars.remove(id);
 	}
 
 	/** The upload form, as the API documentation shows it. */

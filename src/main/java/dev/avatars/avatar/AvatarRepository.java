@@ -174,6 +174,27 @@ class AvatarRepository {
 		return previous;
 	}
 
+	/**
+	 * Forgets the avatar's picture: back to NONE, under a new version, so that a run in flight for the old one
+	 * completes nothing (what it writes is the clean-up's).
+	 * @return the original's key, if there was one, which the caller deletes once this has committed
+	 * @throws MissingAvatarRowException when the user has no avatar row (there is no such user)
+	 */
+	@Transactional
+	Optional<String> clear(long userId) {
+		Optional<String> previous = Optional
+			.ofNullable(lock(userId).orElseThrow(() -> new MissingAvatarRowException(userId)).originalKey());
+		this.jdbc.sql("UPDATE avatars SET status = '" + AvatarStatus.NONE.name() + """
+				', version = version + 1, original_key = NULL, format = NULL, width = NULL, height = NULL,
+				       uploaded_at = NULL, ready_version = NULL, ready_extension = NULL, processed_at = NULL,
+				       error = NULL, attempts = 0, due_at = NULL, lease_owner = NULL, crop_x = NULL, crop_y = NULL,
+				       crop_size = NULL, original_removed_at = NULL
+				 WHERE user_id = ?""")
+			.param(userId)
+			.update();
+		return previous;
+	}
+
 	/** Locks the avatar row for the caller's transaction; the original's key, if there is one. */
 	Optional<String> lockOriginalKey(long userId) {
 		return lock(userId).map(LockedRow::originalKey);

@@ -13,6 +13,7 @@ import dev.avatars.user.UserDeleting;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -51,6 +52,29 @@ class AvatarService implements ProfilePictures {
 			@Override
 			public void afterCommit() {
 				// A crash must not bring the user back without their files.
+				AvatarService.this.durable.await();
+				AvatarService.this.storage.deleteAll(userId, originalKey);
+			}
+		});
+	}
+
+	/**
+	 * Removes the user's picture: a placeholder at once; the original and thumbnails go once that has committed
+	 * (durably: a crash must not bring back an avatar whose files are gone).
+	 * @throws NoSuchUserException when there is no such user
+	 */
+	@Transactional
+	void remove(long userId) {
+		String originalKey;
+		try {
+			originalKey = this.avatars.clear(userId).orElse(null);
+		}
+		catch (AvatarRepository.MissingAvatarRowException ex) {
+			throw new NoSuchUserException(userId);
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
 				AvatarService.this.durable.await();
 				AvatarService.this.storage.deleteAll(userId, originalKey);
 			}

@@ -13,6 +13,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -75,7 +76,18 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 			return;
 		}
 		String token = request.getHeader(HttpHeaders.AUTHORIZATION).substring(PREFIX.length()).strip();
-		org.springframework.security.core.Authentication authentication = authenticate(token);
+		org.springframework.security.core.Authentication authentication;
+		try {
+			authentication = authenticate(token);
+		}
+		catch (JwtDecoderInitializationException ex) {
+			// The provider's discovery document could not be read: not the caller's fault, and not a 500.
+			logger.warn("The identity provider's configuration could not be read: " + ex.getMessage());
+			response.setHeader(HttpHeaders.RETRY_AFTER, "30");
+			this.problems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, "Identity provider unreachable",
+					"The identity provider cannot be reached. Try again later.");
+			return;
+		}
 		if (authentication == null) {
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
 			this.problems.write(request, response, HttpStatus.UNAUTHORIZED, "Invalid token",

@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 
 /**
  * Turns a JWT from the identity provider into an account: the decoder (keys from the JWK set, or from the
@@ -34,7 +35,9 @@ class JwtAccounts {
 			return new IdentityProvider(null);
 		}
 		if (!JwtProperties.hasText(jwt.jwkSetUri())) {
-			return new IdentityProvider(JwtDecoders.fromIssuerLocation(jwt.issuerUri()));
+			// Discovery on the first JWT, not at start-up: the app starts while the provider is down (personal
+			// tokens and sessions work), and a failed discovery is tried again with the next JWT.
+			return new IdentityProvider(new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(jwt.issuerUri())));
 		}
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri()).build();
 		OAuth2TokenValidator<Jwt> validator = JwtProperties.hasText(jwt.issuerUri())

@@ -21,7 +21,7 @@ import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
-import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -95,7 +95,8 @@ class SecurityConfiguration {
 					.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
 					.frameOptions((frames) -> frames.deny()))
 				.csrf((csrf) -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers(BearerTokenFilter::isBearer))
-				.addFilterBefore(new BearerTokenFilter(tokens, problems, identityProvider, jwt, accounts), AnonymousAuthenticationFilter.class)
+				// Before sign-out too: an unknown, revoked or expired bearer gets 401 whatever it asks for.
+				.addFilterBefore(new BearerTokenFilter(tokens, problems, identityProvider, jwt, accounts), LogoutFilter.class)
 				.addFilterAfter(new UploadRateLimitFilter(limiter, limits, problems), AuthorizationFilter.class)
 				// The cookie is written only once something reads the token: read it on every request, so the
 				// page always has one.

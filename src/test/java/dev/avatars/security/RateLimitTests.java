@@ -20,6 +20,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 		"avatars.rate-limit.uploads=3", "avatars.rate-limit.upload-window=10m", "avatars.rate-limit.failed-sign-ins=2" })
 class RateLimitTests extends ApiTestSupport {
 
+	@org.springframework.beans.factory.annotation.Autowired
+	RateLimiter limiter;
+
 	@Test
 	void theFourthUploadInTheWindowIs429WithRetryAfterAndStoresNothing() throws Exception {
 		long id = createUser("busy");
@@ -60,6 +63,20 @@ class RateLimitTests extends ApiTestSupport {
 		signIn("someone", PASSWORD, "10.9.9.9").andExpect(status().isTooManyRequests())
 			.andExpect(header().exists("Retry-After"));
 		signIn("someone", PASSWORD, "10.9.9.10").andExpect(status().isOk());
+	}
+
+	@Test
+	void aLimitOfZeroIsNoLimitAndCountsNothing() {
+		java.time.Instant now = java.time.Instant.now();
+		java.time.Duration window = java.time.Duration.ofMinutes(10);
+		for (int i = 0; i < 50; i++) {
+			assertThat(this.limiter.hit("upload:1", 0, window, now)).isEmpty();
+		}
+		assertThat(this.limiter.exhausted("upload:1", 0, window, now)).isEmpty();
+		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM rate_limits").query(Long.class).single()).isZero();
+		// The same bucket with a limit of 1 is counted, and full after one hit.
+		assertThat(this.limiter.hit("upload:1", 1, window, now)).isEmpty();
+		assertThat(this.limiter.hit("upload:1", 1, window, now)).isPresent();
 	}
 
 	private ResultActions signIn(String username, String password, String address) throws Exception {

@@ -170,7 +170,15 @@ class PageBrowserTests extends ApiTestSupport {
 			.equals("The file is not a JPEG, PNG, GIF, WebP or BMP image."));
 		assertThat(badge()).isEqualTo("Ready");
 		screenshot("page-refusal.png");
-		signOut();
+
+		// The session ends under the page (expired, or signed out in another tab): the API's words show.
+		browser.manage().deleteCookieNamed("JSESSIONID");
+		browser.findElement(By.id("file-input")).sendKeys(fixture("quadrants.jpg").toString());
+		until(() -> browser.findElement(By.id("crop-box")).isDisplayed());
+		browser.findElement(By.id("upload-button")).click();
+		until(() -> browser.findElement(By.id("upload-message")).getText().equals("Sign in to change an avatar."));
+		assertThat(badge()).isEqualTo("Ready");
+		open();
 	}
 
 	@Test
