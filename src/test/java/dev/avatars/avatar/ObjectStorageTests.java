@@ -47,6 +47,9 @@ class ObjectStorageTests extends ApiTestSupport {
 	@Autowired
 	AvatarStorage storage;
 
+	@org.springframework.test.context.bean.override.mockito.MockitoSpyBean
+	AvatarRepository rows;
+
 	@DynamicPropertySource
 	static void bucket(DynamicPropertyRegistry registry) {
 		SERVER.createBucket(BUCKET);
@@ -181,6 +184,27 @@ class ObjectStorageTests extends ApiTestSupport {
 		assertThat((Long) avatarRow(id).get("VERSION")).isEqualTo(v1);
 		assertThat(objects()).isEqualTo(objects);
 		assertThat(scratchFiles()).as("the received file deleted").isEmpty();
+	}
+
+	@Test
+	void whenTheRowCannotBeWrittenTheObjectIsDeleted() throws Exception {
+		long id = createUser("uncommitted");
+		Object before = avatarRow(id);
+		List<String> whenTheRowWasWritten = new java.util.ArrayList<>();
+		org.mockito.Mockito.doAnswer((invocation) -> {
+			whenTheRowWasWritten.addAll(objects());
+			throw new org.springframework.dao.DataAccessResourceFailureException("down");
+		})
+			.when(this.rows)
+			.replaceOriginal(org.mockito.ArgumentMatchers.anyLong(), org.mockito.ArgumentMatchers.any(),
+					org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+					org.mockito.ArgumentMatchers.any());
+
+		upload(id, TestImages.jpeg(64, 64), "a.jpg", "image/jpeg").andExpect(status().isInternalServerError());
+
+		assertThat(whenTheRowWasWritten).as("the store confirmed before the row").hasSize(1);
+		assertThat(objects()).as("and the object went when the row failed").isEmpty();
+		assertThat(avatarRow(id)).isEqualTo(before);
 	}
 
 	@Test
