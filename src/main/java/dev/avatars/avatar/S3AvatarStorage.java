@@ -425,21 +425,19 @@ class S3AvatarStorage implements AvatarStorage {
 			throw new IllegalArgumentException("Not a stored file: " + file.name());
 		}
 		String objectKey = this.prefix + file.name();
-		long bytes;
 		try {
-			bytes = call(() -> this.s3.headObject((request) -> request.bucket(this.bucket).key(objectKey)))
+			long bytes = call(() -> this.s3.headObject((request) -> request.bucket(this.bucket).key(objectKey)))
 				.contentLength();
+			call(() -> this.s3.deleteObject((request) -> request.bucket(this.bucket).key(objectKey)));
+			return bytes;
 		}
 		catch (NotFound ex) {
 			return 0;
 		}
-		try {
-			this.s3.deleteObject((request) -> request.bucket(this.bucket).key(objectKey));
+		catch (StorageUnavailableException ex) {
+			// One object that would not go is counted, and the pass goes on (as for a file on disk).
+			throw new IOException("could not delete " + file.name(), ex.getCause());
 		}
-		catch (SdkException ex) {
-			throw new IOException("could not delete " + file.name() + ": " + ex.getMessage(), ex);
-		}
-		return bytes;
 	}
 
 	/**
