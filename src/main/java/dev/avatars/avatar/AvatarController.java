@@ -2,8 +2,6 @@ package dev.avatars.avatar;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -185,13 +183,7 @@ class AvatarController {
 		if (row.readyVersion() == null) {
 			return Optional.empty();
 		}
-		try {
-			return Optional.of(Files.readAllBytes(
-					this.storage.thumbnail(row.userId(), row.readyVersion(), size, row.readyExtension())));
-		}
-		catch (NoSuchFileException ex) {
-			return Optional.empty();
-		}
+		return this.storage.readThumbnail(row.userId(), row.readyVersion(), size, row.readyExtension());
 	}
 
 }

@@ -1,26 +1,38 @@
 package dev.avatars.avatar;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import dev.avatars.thumbnail.Thumbnail;
 
-/** Where avatar files live. Keys are made by the server; a client's file name never reaches the disk. */
+/**
+ * Where avatar files live: a folder ({@link FileSystemAvatarStorage}) or an S3-compatible bucket
+ * ({@link S3AvatarStorage}). Keys are made by the server; a client's file name never reaches the store.
+ */
 public interface AvatarStorage {
 
-	/** A fresh temporary path on the originals' file system, so that keeping it is an atomic rename. */
+	/**
+	 * A fresh temporary local path to receive an upload into (its checks read it there); on the filesystem, on
+	 * the originals' file system, so that keeping it is an atomic rename.
+	 */
 	Path newIncomingFile() throws IOException;
 
 	/**
-	 * Atomically moves a received file into place as an original and returns its key, once the file and its
-	 * name are on disk: a row that names it may commit.
+	 * Atomically moves (or uploads) a received file into place as an original and returns its key, once the
+	 * store confirmed it durable: a row that names it may commit. The received file is the caller's to delete.
 	 */
 	String keepOriginal(Path incoming, ImageFormat format) throws IOException;
 
 	/** Deletes what uploads cut off by a crashed or killed process left behind. */
 	void sweepAbandonedUploads();
 
-	Path original(String key);
+	/**
+	 * The original's bytes as a local file, readable until closed: the file itself, or a copy fetched from the
+	 * object store. Throws {@link java.nio.file.NoSuchFileException} when there is no such original.
+	 */
+	LocalCopy openOriginal(String key) throws IOException;
 
 	void deleteOriginal(String key);
 
@@ -30,7 +42,8 @@ public interface AvatarStorage {
 	/** Returns once the thumbnails written for this user are on disk, names included: a row may then say so. */
 	void flushThumbnails(long userId) throws IOException;
 
-	Path thumbnail(long userId, long version, int size, String extension);
+	/** One thumbnail's bytes; empty when there is none (a newer version may have replaced it meanwhile). */
+	Optional<byte[]> readThumbnail(long userId, long version, int size, String extension) throws IOException;
 
 	/** Deletes the thumbnails of exactly this version. */
 	void deleteThumbnails(long userId, long version);
@@ -49,5 +62,16 @@ public interface AvatarStorage {
 
 	/** Deletes one visited file: how many bytes that freed, 0 when it was gone already. */
 	long delete(StoredFile file) throws IOException;
+
+	/** A local file to read, for as long as it is open. */
+	interface LocalCopy extends Closeable {
+
+		Path path();
+
+		@Override
+		default void close() throws IOException {
+		}
+
+	}
 
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
 
@@ -43,19 +44,16 @@ import org.springframework.util.FileSystemUtils;
  * <p>Durability: a kept original and a written thumbnail are forced to disk, and so is the folder entry that
  * names them, before any row can point at them. Folder entries of concurrent uploads share one fsync.
  *
- * <p>Each process receives into a folder of its own, locked for the process's life ({@code incoming/<id>.lock}):
- * a folder whose lock anyone can take belongs to a process that is gone (killed in the middle of uploads), and
- * its files are deleted at start-up and by every {@link #sweepAbandonedUploads() sweep}, here or on another host
- * sharing the folder (where the file system honours locks, as local ones and NFSv4 do).
+ * <p>Each process receives into a folder of its own under {@code incoming/} ({@link IncomingUploads}), swept
+ * when its process is gone.
  */
 @Component
+@ConditionalOnProperty(name = "avatars.storage.type", havingValue = "filesystem", matchIfMissing = true)
 class FileSystemAvatarStorage implements AvatarStorage {
 
 	private static final Logger log = LoggerFactory.getLogger(FileSystemAvatarStorage.class);
 
-	private static final String TEMP_SUFFIX = ".tmp";
-
-	private static final String LOCK_SUFFIX = ".lock";
+	private static final String TEMP_SUFFIX = IncomingUploads.TEMP_SUFFIX;
 
 	/** {@code v<version>-<size>.<ext>}: the version in the name keeps a stale result apart from a current one. */
 	private static final Pattern THUMBNAIL_NAME = Pattern.compile("v(\\d+)-\\d+\\.[a-z]+");
@@ -69,12 +67,7 @@ class FileSystemAvatarStorage implements AvatarStorage {
 
 	private final Path thumbnails;
 
-	private final Path incoming;
-
-	/** This process's folder under {@code incoming/}, and the lock that says it is alive. */
-	private final Path receiving;
-
-	private final FileChannel aliveLock;
+	private final IncomingUploads incoming;
 
 	private final GroupSync originalsEntries;
 
@@ -82,25 +75,14 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		this.root = home.resolve(properties.root()).toAbsolutePath().normalize();
 		this.originals = this.root.resolve("originals");
 		this.thumbnails = this.root.resolve("thumbnails");
-		this.incoming = this.root.resolve("incoming");
-		String process = UUID.randomUUID().toString();
-		this.receiving = this.incoming.resolve(process);
 		try {
 			Files.createDirectories(this.originals);
 			Files.createDirectories(this.thumbnails);
-			Files.createDirectories(this.incoming);
-			// Locked under a name no sweep looks at, then renamed: a sweep never finds it unlocked.
-			Path lock = this.incoming.resolve(process + TEMP_SUFFIX);
-			this.aliveLock = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-			if (this.aliveLock.tryLock() == null) {
-				throw new IOException("a fresh lock file is locked by someone else");
-			}
-			Files.move(lock, this.incoming.resolve(process + LOCK_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
-			Files.createDirectories(this.receiving);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the storage folders under " + this.root, ex);
 		}
+		this.incoming = new IncomingUploads(this.root.resolve("incoming"));
 		this.originalsEntries = new GroupSync(() -> forceFolder(this.originals));
 		log.info("Storing avatars under {}", this.root);
 		sweepAbandoned(this.originals);
@@ -113,7 +95,7 @@ class FileSystemAvatarStorage implements AvatarStorage {
 
 	@Override
 	public Path newIncomingFile() {
-		return this.receiving.resolve(UUID.randomUUID() + TEMP_SUFFIX);
+		return this.incoming.newFile();
 	}
 
 	@Override
@@ -125,52 +107,27 @@ class FileSystemAvatarStorage implements AvatarStorage {
 		return key;
 	}
 
-	/**
-	 * Deletes the receiving folders of processes that are gone, with whatever uploads they were receiving. A
-	 * live process holds its folder's lock, so its folder is never touched.
-	 */
 	@Override
 	public void sweepAbandonedUploads() {
-		try (DirectoryStream<Path> locks = Files.newDirectoryStream(this.incoming, "*" + LOCK_SUFFIX)) {
-			for (Path lock : locks) {
-				String process = lock.getFileName().toString();
-				Path folder = this.incoming.resolve(process.substring(0, process.length() - LOCK_SUFFIX.length()));
-				if (!folder.equals(this.receiving)) {
-					deleteIfAbandoned(lock, folder);
-				}
-			}
-		}
-		catch (IOException ex) {
-			log.warn("Could not sweep {}: {}", this.incoming, ex.toString());
-		}
+		this.incoming.sweep();
 	}
 
-	private static void deleteIfAbandoned(Path lock, Path folder) throws IOException {
-		try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-			if (channel.tryLock() == null) {
-				return; // its process is alive
-			}
-			FileSystemUtils.deleteRecursively(folder);
-			Files.deleteIfExists(lock);
-		}
-		catch (OverlappingFileLockException ex) {
-			// Held in this JVM: another application context of this process (tests run several).
-		}
-		catch (NoSuchFileException ex) {
-			// Another process swept it first.
-		}
-	}
-
-	/** On a clean shutdown the folder goes with its process; uploads have been answered by then. */
 	@PreDestroy
 	void close() throws IOException {
-		FileSystemUtils.deleteRecursively(this.receiving);
-		Files.deleteIfExists(this.incoming.resolve(this.receiving.getFileName() + LOCK_SUFFIX));
-		this.aliveLock.close();
+		this.incoming.close();
 	}
 
+	/** The original's own file: nothing to copy, nothing to delete afterwards. */
 	@Override
-	public Path original(String key) {
+	public LocalCopy openOriginal(String key) throws NoSuchFileException {
+		Path path = original(key);
+		if (!Files.isRegularFile(path)) {
+			throw new NoSuchFileException(key);
+		}
+		return () -> path;
+	}
+
+	Path original(String key) {
 		Path path = this.originals.resolve(key).normalize();
 		if (!path.getParent().equals(this.originals)) {
 			throw new IllegalArgumentException("Not an original's key: " + key);
@@ -222,7 +179,16 @@ class FileSystemAvatarStorage implements AvatarStorage {
 	}
 
 	@Override
-	public Path thumbnail(long userId, long version, int size, String extension) {
+	public Optional<byte[]> readThumbnail(long userId, long version, int size, String extension) throws IOException {
+		try {
+			return Optional.of(Files.readAllBytes(thumbnail(userId, version, size, extension)));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+	}
+
+	Path thumbnail(long userId, long version, int size, String extension) {
 		return userThumbnails(userId).resolve("v" + version + "-" + size + "." + extension);
 	}
 
@@ -282,7 +248,7 @@ class FileSystemAvatarStorage implements AvatarStorage {
 				}
 			}
 		}
-		try (DirectoryStream<Path> processes = Files.newDirectoryStream(this.incoming)) {
+		try (DirectoryStream<Path> processes = Files.newDirectoryStream(this.incoming.folder())) {
 			for (Path folder : processes) {
 				if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
 					continue; // a process's lock (never a leftover while the process lives), or a link out

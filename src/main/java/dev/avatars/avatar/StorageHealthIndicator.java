@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Free space where uploads land, as the {@code storage} health component. Replaces Boot's disk-space
- * indicator, whose details name a file system path, and health details are public here.
+ * The {@code storage} health component. On the filesystem: free space where uploads land (it replaces Boot's
+ * disk-space indicator, whose details name a file system path, and health details are public here). On an object
+ * store: whether the bucket answers; its name, the endpoint and the credentials stay out of the details.
  */
 @Component("storage")
 class StorageHealthIndicator implements HealthIndicator {
@@ -19,17 +20,37 @@ class StorageHealthIndicator implements HealthIndicator {
 	/** Below this an upload of the largest accepted size might not fit, with room for its thumbnails. */
 	private final long thresholdBytes;
 
-	private final FileSystemAvatarStorage storage;
+	private final AvatarStorage storage;
 
-	StorageHealthIndicator(FileSystemAvatarStorage storage, UploadProperties limits) {
+	StorageHealthIndicator(AvatarStorage storage, UploadProperties limits) {
 		this.storage = storage;
 		this.thresholdBytes = 10 * limits.maxBytes().toBytes();
 	}
 
 	@Override
 	public Health health() {
+		if (this.storage instanceof S3AvatarStorage bucket) {
+			return bucket(bucket);
+		}
+		if (this.storage instanceof FileSystemAvatarStorage folder) {
+			return disk(folder);
+		}
+		return Health.unknown().build();
+	}
+
+	private static Health bucket(S3AvatarStorage bucket) {
 		try {
-			FileStore store = Files.getFileStore(this.storage.root());
+			bucket.checkReachable();
+			return Health.up().withDetail("type", "s3").build();
+		}
+		catch (RuntimeException ex) {
+			return Health.down().withDetail("type", "s3").withDetail("error", "cannot reach the bucket").build();
+		}
+	}
+
+	private Health disk(FileSystemAvatarStorage folder) {
+		try {
+			FileStore store = Files.getFileStore(folder.root());
 			long free = store.getUsableSpace();
 			return ((free >= this.thresholdBytes) ? Health.up() : Health.down())
 				.withDetail("free", DataSize.ofBytes(free).toMegabytes() + " MB")

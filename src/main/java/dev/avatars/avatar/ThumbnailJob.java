@@ -99,8 +99,10 @@ class ThumbnailJob implements Job {
 		long userId = claimed.userId();
 		long version = claimed.version();
 		try {
-			List<Thumbnail> thumbnails = this.thumbnailer.render(this.storage.original(claimed.originalKey()),
-					claimed.crop());
+			List<Thumbnail> thumbnails;
+			try (AvatarStorage.LocalCopy original = this.storage.openOriginal(claimed.originalKey())) {
+				thumbnails = this.thumbnailer.render(original.path(), claimed.crop());
+			}
 			for (Thumbnail thumbnail : thumbnails) {
 				this.storage.writeThumbnail(userId, version, thumbnail);
 			}
@@ -152,6 +154,9 @@ class ThumbnailJob implements Job {
 	private static String transientReason(Throwable ex) {
 		if (ex instanceof java.nio.file.NoSuchFileException) {
 			return "the stored original is missing";
+		}
+		if (ex instanceof StorageUnavailableException) {
+			return "the picture store could not be reached";
 		}
 		if (ex instanceof IOException) {
 			return "could not read or write its files (" + ex.getClass().getSimpleName() + ")";

@@ -26,7 +26,8 @@ class AbandonedUploadsTests {
 	Path home;
 
 	private FileSystemAvatarStorage storage() {
-		return new FileSystemAvatarStorage(new StorageProperties(Path.of("uploads")), this.home);
+		return new FileSystemAvatarStorage(
+				new StorageProperties(StorageProperties.Type.FILESYSTEM, Path.of("uploads"), null), this.home);
 	}
 
 	private Path incoming() {
