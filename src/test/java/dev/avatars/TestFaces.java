@@ -88,6 +88,11 @@ public final class TestFaces {
 		return new TestFaces(image);
 	}
 
+	/** Portraits on this picture (not copied: it is drawn on). */
+	public static TestFaces on(BufferedImage background) {
+		return new TestFaces(background);
+	}
+
 	/** Places the portrait, scaled to this width, with its top-left corner here. */
 	public TestFaces with(Portrait portrait, int x, int y, int width) {
 		BufferedImage image = portrait.image();
