@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The cost of face-aware crops (docs/FACES.md): engine images/s at 12 MP with face detection on (crop=face) and
-# off (crop=centre), both making the round variants as the job does, 1 and 2 workers, against the anchors
-# (vipsthumbnail and Pillow-draft, plain centre crops) on the same files. Rounds interleaved; medians.
+# The cost of face-aware crops (docs/FACES.md): engine images/s at 12 MP with face detection on (face) and off
+# (centre), both making the round variants as the job does, and as before this feature (none: centre squares
+# only), 1 and 2 workers, against the anchors (vipsthumbnail and Pillow-draft, plain centre crops) on the same
+# files. Rounds interleaved; medians.
 #
 #   scripts/bench/faces.sh [CORPUS_DIR]      (default /tmp/avatar-corpus; see scripts/bench/make-corpus.sh)
 #
-# Environment: ROUNDS (3), SECONDS_PER_ROUND (6). Then the accuracy on the labelled set (docs/faces/labels.csv).
+# Environment: ROUNDS (3), SECONDS_PER_ROUND (6). Then the accuracy on the labelled set (docs/faces/labels.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus=${1:-/tmp/avatar-corpus}
@@ -23,17 +24,19 @@ fi
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results"
 for round in $(seq "$rounds"); do
-  for crop in face centre; do
-    for workers in 1 2; do
-      java -Xmx256m -cp "$cp" dev.avatars.bench.EngineBenchmark "$corpus" auto "$workers" 1 "$seconds" "$crop" 12mp \
-        | grep RESULT | tee -a "$results"
+  for workers in 1 2; do
+    for crop in face centre none; do
+      extra=()
+      [ "$crop" != none ] && extra=("$crop" 12mp)
+      java -Xmx256m -cp "$cp" dev.avatars.bench.EngineBenchmark "$corpus" auto "$workers" 1 "$seconds" "${extra[@]}" \
+        | grep -E "RESULT.*12mp" | sed "s/\$/ mode=$crop/" | tee -a "$results"
     done
   done
   /usr/bin/python3 -c 'import sys; sys.path.insert(0, "scripts/bench"); import anchors
 anchors.REPEATS = {"12mp": 3}; sys.argv = ["anchors.py", sys.argv[1], "1"]; anchors.main()' "$corpus" | tee -a "$results"
 done
 awk '/^RESULT/ { delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-  key = ("engine" in f) ? "ours crop=" f["crop"] " workers=" f["workers"] : f["anchor"] " processes=" f["processes"]
+  key = ("engine" in f) ? "ours " f["mode"] " workers=" f["workers"] : f["anchor"] " processes=" f["processes"]
   v[key] = v[key] " " f["images_per_s"] }
   END { for (k in v) print "MEDIAN", k, ":", v[k] }' "$results" | sort | tee -a "$results"
-java -cp "$cp" dev.avatars.thumbnail.FaceAccuracyBenchmark docs/faces/labels.csv "$corpus" | tee -a "$results"
+java -cp "$cp" dev.avatars.thumbnail.FaceAccuracyBenchmark docs/faces/labels.txt "$corpus" | tee -a "$results"

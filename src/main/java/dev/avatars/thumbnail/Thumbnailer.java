@@ -14,8 +14,10 @@ import dev.avatars.jpeg.ReducedJpegDecoder;
 
 /**
  * Turns an original picture into square thumbnails: upright (EXIF orientation applied), cropped to the chosen
- * square (the centre one by default), sRGB, JPEG unless the picture has real transparency (then PNG), without
- * any metadata. Plain Java, no Spring; safe to call from many threads.
+ * square (without one, the square framed on the faces {@link FaceDetector} finds, or the centre one; see
+ * {@link CropMode}), sRGB, JPEG unless the picture has real transparency (then PNG), without any metadata; and on
+ * request their round variants (PNG, transparent outside the circle). Plain Java, no Spring; safe to call from
+ * many threads.
  *
  * <p>Two paths give the same geometry: OpenCV for ordinary photos ({@link OpenCvRenderer}), and ImageIO with
  * Thumbnailator for everything else and wherever the native library cannot be loaded ({@link JavaRenderer}).
