@@ -112,6 +112,8 @@ final class FaceDetector {
 			return Framing.of(detect(stored, orientation), width, height);
 		}
 		catch (RuntimeException ex) {
+			// A net that failed half-way is not trusted again: this thread makes a fresh one next time.
+			this.nets.remove();
 			log.log(System.Logger.Level.WARNING, "Face detection failed, keeping the centre square: " + ex);
 			return Framing.centre(width, height, 0);
 		}

@@ -107,6 +107,31 @@ class FaceCropTests {
 	}
 
 	@Test
+	void anInferenceThatFailsKeepsTheCentreSquare() throws Exception {
+		// One channel where the model wants three: OpenCV's DNN throws, and the framing falls back.
+		org.opencv.core.Mat grey = new org.opencv.core.Mat(300, 400, org.opencv.core.CvType.CV_8UC1,
+				new org.opencv.core.Scalar(128));
+		try {
+			FaceDetector detector = FaceDetector.load();
+			Framing framing = detector.frame(grey, Orientation.NORMAL, 400, 300);
+			assertThat(framing.kind()).isEqualTo(Framing.Kind.CENTRE);
+			assertThat(framing.square()).isEqualTo(Crop.centreOf(400, 300));
+			// The same detector still finds a face afterwards.
+			org.opencv.core.Mat portrait = org.opencv.imgcodecs.Imgcodecs.imdecode(new org.opencv.core.MatOfByte(
+					TestImages.encode(Portrait.HOPPER.image(), "jpg")), org.opencv.imgcodecs.Imgcodecs.IMREAD_COLOR);
+			try {
+				assertThat(detector.frame(portrait, Orientation.NORMAL, 512, 600).kind()).isEqualTo(Framing.Kind.FACE);
+			}
+			finally {
+				portrait.release();
+			}
+		}
+		finally {
+			grey.release();
+		}
+	}
+
+	@Test
 	void aChosenSquareAlwaysWins() throws Exception {
 		Path file = write(Portrait.ASTRONAUT.image(), 1);
 		Crop chosen = new Crop(0.5, 0.5, 0.5);
