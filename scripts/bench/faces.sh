@@ -6,7 +6,8 @@
 #
 #   scripts/bench/faces.sh [CORPUS_DIR]      (default /tmp/avatar-corpus; see scripts/bench/make-corpus.sh)
 #
-# Environment: ROUNDS (3), SECONDS_PER_ROUND (6). Then the accuracy on the labelled set (docs/faces/labels.txt).
+# Environment: ROUNDS (3), SECONDS_PER_ROUND (6). Then CPU time per image, ours and the anchors', and the accuracy
+# on the labelled set (docs/faces/labels.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus=${1:-/tmp/avatar-corpus}
@@ -39,4 +40,17 @@ awk '/^RESULT/ { delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[
   key = ("engine" in f) ? "ours " f["mode"] " workers=" f["workers"] : f["anchor"] " processes=" f["processes"]
   v[key] = v[key] " " f["images_per_s"] }
   END { for (k in v) print "MEDIAN", k, ":", v[k] }' "$results" | sort | tee -a "$results"
+# CPU time per image (what docs/FACES.md compares: wall clock swings on a shared machine), then the anchors'.
+java -Xmx256m -cp "$cp" dev.avatars.bench.FaceCostBenchmark "$corpus" 12mp 5 | grep RESULT | tee -a "$results"
+files=$(ls "$corpus"/12mp-*.jpg)
+tmp=$(mktemp -d)
+for run in 1 2 3; do
+  # shellcheck disable=SC2086
+  VIPS_CONCURRENCY=1 /usr/bin/time -f "RESULT cpu anchor=vipsthumbnail images=36 user_s=%U sys_s=%S" vipsthumbnail \
+    $files $files $files --size 256x256 --smartcrop centre -o "$tmp/%s.jpg[Q=85,strip]" 2>&1 | tee -a "$results"
+  # shellcheck disable=SC2086
+  /usr/bin/time -f "RESULT cpu anchor=pillow-draft images=48 user_s=%U sys_s=%S" /usr/bin/python3 \
+    scripts/bench/anchors.py --pillow-worker 3 $files 2>&1 >/dev/null | tee -a "$results"
+done
+rm -rf "$tmp"
 java -cp "$cp" dev.avatars.thumbnail.FaceAccuracyBenchmark docs/faces/labels.txt "$corpus" | tee -a "$results"
