@@ -8,7 +8,10 @@ const state = {
   session: null,     // who is signed in: {signedIn, id, username, displayName, role}
   user: null,        // the signed-in person's avatar state, as GET /api/users/{id}/avatar returns it
   file: null,        // the chosen picture, not yet uploaded
+  cropResult: null,  // once READY after an upload without a chosen square: what the server did, in words
   crop: null,        // {x, y, size}: fractions of the upright preview (corner of width/height, side of the shorter side)
+  cropChosen: false, // whether the person moved or resized the square; until then the server frames the face
+  awaitingFraming: false, // uploaded without a chosen square: once READY, the preview shows the square kept
   pollTimer: null,
 };
 
@@ -36,10 +39,15 @@ async function api(method, url, body) {
   return data;
 }
 
+/** The round variant of a thumbnail URL: a PNG transparent outside the circle (a round placeholder until ready). */
+function roundUrl(url) {
+  return `${url}${url.includes('?') ? '&' : '?'}shape=circle`;
+}
+
 function avatarImage(user, className, alt) {
   const img = document.createElement('img');
   img.className = `avatar ${className}`;
-  img.src = user.thumbnailUrl;
+  img.src = roundUrl(user.thumbnailUrl);
   img.alt = alt;
   return img;
 }
@@ -280,13 +288,36 @@ function showAvatar(avatar) {
   $('my-error').textContent = avatar.status === 'FAILED' ? avatar.error || '' : '';
   const img = $('my-avatar');
   // The versioned URL changes exactly when the picture does, so this swaps the image only then.
-  if (img.getAttribute('src') !== avatar.thumbnailUrl) {
-    img.src = avatar.thumbnailUrl;
+  if (img.getAttribute('src') !== roundUrl(avatar.thumbnailUrl)) {
+    img.src = roundUrl(avatar.thumbnailUrl);
+  }
+  $('my-framing').textContent = framingLabel(avatar);
+  if (state.awaitingFraming && avatar.status === 'READY' && avatar.framing) {
+    // The preview still shows the picture just uploaded: move its square to where the server put it.
+    state.awaitingFraming = false;
+    state.crop = clampCrop({ x: avatar.framing.square.x, y: avatar.framing.square.y, size: avatar.framing.square.size });
+    state.cropResult = framingLabel(avatar);
+    drawCrop();
+  } else if (avatar.status === 'FAILED') {
+    state.awaitingFraming = false;
   }
   if (previous && previous.status !== avatar.status) {
     refreshPeople();
   }
   pollWhilePending();
+}
+
+/** Which square the ready avatar kept, in words: the person's, the one framed on a face, or the centre. */
+function framingLabel(avatar) {
+  const framing = avatar.status === 'READY' && avatar.framing;
+  if (!framing) {
+    return '';
+  }
+  switch (framing.kind) {
+    case 'FACE': return framing.faces > 1 ? `Framed on the ${framing.faces} faces we found.` : 'Framed on the face we found.';
+    case 'CHOSEN': return 'The square you chose.';
+    default: return 'No face found: the centre square.';
+  }
 }
 
 function pollWhilePending() {
@@ -330,6 +361,9 @@ function choose(file) {
   // The browser applies EXIF orientation to <img>, so phone photos preview upright, as the job will make them.
   preview.onload = () => {
     const short = Math.min(preview.naturalWidth, preview.naturalHeight);
+    state.cropChosen = false;
+    state.cropResult = null;
+    state.awaitingFraming = false;
     state.crop = {
       size: 1,
       x: (preview.naturalWidth - short) / 2 / preview.naturalWidth,
@@ -342,6 +376,7 @@ function choose(file) {
   preview.onerror = () => {
     // Not something this browser can show; the server will judge it when it is uploaded.
     state.crop = null;
+    state.cropChosen = false;
     $('crop-area').hidden = false;
     drawCrop();
   };
@@ -371,6 +406,9 @@ function stageSize() {
 function drawCrop() {
   const box = $('crop-box');
   box.hidden = state.crop === null;
+  // Until the person moves it, the square is only where the server starts: it looks for a face there first.
+  box.classList.toggle('automatic', !state.cropChosen);
+  $('crop-label').textContent = state.cropChosen ? '' : (state.cropResult || 'we will look for a face');
   if (!state.crop) {
     return;
   }
@@ -425,12 +463,14 @@ box.addEventListener('pointermove', (event) => {
   const dy = event.clientY - drag.startY;
   if (drag.mode === 'move') {
     state.crop = clampCrop({ ...drag.crop, x: drag.crop.x + dx / width, y: drag.crop.y + dy / height });
+    state.cropChosen = state.cropChosen || dx !== 0 || dy !== 0;
   } else {
     const short = Math.min(width, height);
     // Keep the top-left corner; never let the square grow past the picture's edges.
     const room = Math.min(width * (1 - drag.crop.x), height * (1 - drag.crop.y)) / short;
     const size = Math.min(room, drag.crop.size + Math.max(dx, dy) / short);
     state.crop = clampCrop({ ...drag.crop, size });
+    state.cropChosen = state.cropChosen || dx !== 0 || dy !== 0;
   }
   drawCrop();
 });
@@ -457,6 +497,7 @@ box.addEventListener('keydown', (event) => {
   }
   event.preventDefault();
   state.crop = clampCrop(crop);
+  state.cropChosen = true;
   drawCrop();
 });
 
@@ -468,7 +509,8 @@ $('upload-button').addEventListener('click', () => {
   }
   const form = new FormData();
   form.append('file', state.file);
-  if (state.crop) {
+  // An untouched square is not sent: the server then frames the face it finds, or keeps the centre square.
+  if (state.crop && state.cropChosen) {
     form.append('cropX', state.crop.x.toFixed(6));
     form.append('cropY', state.crop.y.toFixed(6));
     form.append('cropSize', state.crop.size.toFixed(6));
@@ -505,6 +547,7 @@ $('upload-button').addEventListener('click', () => {
       progress.value = 100;
       message.className = 'message ok';
       message.textContent = 'Uploaded. Your thumbnail is on its way.';
+      state.awaitingFraming = state.crop !== null && !state.cropChosen;
       showAvatar(body);
       refreshPeople();
       if (state.session.role === 'ADMIN') {

@@ -21,8 +21,12 @@ import dev.avatars.thumbnail.Thumbnailer;
  * JPEG q85). A benchmark, run by {@code scripts/bench.sh}, never by the test suite.
  *
  * <pre>
- * java ... EngineBenchmark CORPUS_DIR auto|java WORKERS [ROUNDS] [SECONDS_PER_ROUND]
+ * java ... EngineBenchmark CORPUS_DIR auto|java WORKERS [ROUNDS] [SECONDS_PER_ROUND] [face|centre] [CLASSES]
  * </pre>
+ *
+ * With {@code face} or {@code centre} it renders as the job now does: round variants too, and with {@code face}
+ * the square framed on the faces found ({@code avatars.thumbnail.crop}); without, squares only, centre crop.
+ * {@code CLASSES}: a comma-separated subset of 02mp, 12mp, 24mp.
  *
  * Prints one {@code RESULT} line per class with the median of the rounds.
  */
@@ -37,23 +41,29 @@ public final class EngineBenchmark {
 		int workers = Integer.parseInt(args[2]);
 		int rounds = (args.length > 3) ? Integer.parseInt(args[3]) : 3;
 		double seconds = (args.length > 4) ? Double.parseDouble(args[4]) : 6;
-		Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine, 40_000_000);
+		Thumbnailer.CropMode crop = (args.length > 5) ? Thumbnailer.CropMode.valueOf(args[5].toUpperCase(Locale.ROOT))
+				: null;
+		List<String> classes = (args.length > 6) ? List.of(args[6].split(",")) : List.of("02mp", "12mp", "24mp");
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine, 40_000_000, true,
+				(crop != null) ? crop : Thumbnailer.CropMode.CENTRE);
+		boolean circles = crop != null;
 		System.out.println("engine: " + thumbnailer.description());
 
 		ExecutorService pool = Executors.newFixedThreadPool(workers);
 		try {
-			for (String sizeClass : List.of("02mp", "12mp", "24mp")) {
+			for (String sizeClass : classes) {
 				List<Path> files = files(corpus, sizeClass);
 				// Warm-up: JIT, the native library, each worker's buffers.
-				run(pool, thumbnailer, files, workers, Math.max(2, seconds / 2));
+				run(pool, thumbnailer, files, workers, Math.max(2, seconds / 2), circles);
 				double[] rates = new double[rounds];
 				for (int round = 0; round < rounds; round++) {
-					rates[round] = run(pool, thumbnailer, files, workers, seconds);
+					rates[round] = run(pool, thumbnailer, files, workers, seconds, circles);
 				}
 				double[] sorted = rates.clone();
 				Arrays.sort(sorted);
-				System.out.printf(Locale.ROOT, "RESULT engine=%s workers=%d class=%s images_per_s=%.1f rounds=%s%n",
-						args[1], workers, sizeClass, sorted[rounds / 2], Arrays.toString(rates));
+				System.out.printf(Locale.ROOT, "RESULT engine=%s workers=%d class=%s images_per_s=%.1f rounds=%s%s%n",
+						args[1], workers, sizeClass, sorted[rounds / 2], Arrays.toString(rates),
+						(crop != null) ? " crop=" + args[5] + " circles=true" : "");
 			}
 		}
 		finally {
@@ -63,7 +73,7 @@ public final class EngineBenchmark {
 
 	/** Every worker renders the class's files in turn (each starting elsewhere) until time is up. */
 	private static double run(ExecutorService pool, Thumbnailer thumbnailer, List<Path> files, int workers,
-			double seconds) throws Exception {
+			double seconds, boolean circles) throws Exception {
 		long start = System.nanoTime();
 		long deadline = start + (long) (seconds * 1e9);
 		AtomicInteger rendered = new AtomicInteger();
@@ -72,7 +82,7 @@ public final class EngineBenchmark {
 			int first = worker * files.size() / workers;
 			running.add(pool.submit(() -> {
 				for (int i = first; System.nanoTime() < deadline; i++) {
-					List<Thumbnail> thumbnails = thumbnailer.render(files.get(i % files.size()), null);
+					List<Thumbnail> thumbnails = thumbnailer.render(files.get(i % files.size()), null, circles).squares();
 					if (thumbnails.size() != 3) {
 						throw new IllegalStateException("expected three thumbnails");
 					}

@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -137,38 +138,46 @@ class AvatarController {
 	@Operation(summary = "The user's avatar thumbnail",
 			description = "The smallest stored size at least 'size' pixels (default the largest). Use the user's "
 					+ "thumbnailUrl: it carries the version, and is cached for good. While no thumbnail is ready, "
-					+ "an SVG placeholder with the user's initials is served, cached briefly.")
+					+ "an SVG placeholder with the user's initials is served, cached briefly. shape=circle gives "
+					+ "the round variant: a PNG transparent outside the inscribed circle (a round placeholder "
+					+ "while none is ready).")
 	@ApiResponse(responseCode = "200", description = "A JPEG or PNG thumbnail, or an SVG placeholder",
 			content = { @Content(mediaType = "image/jpeg"), @Content(mediaType = "image/png"),
 					@Content(mediaType = "image/svg+xml") })
 	@ApiResponse(responseCode = "304", description = "Unchanged (If-None-Match)")
-	@ApiResponse(responseCode = "400", description = "size outside 1..4096", content = @Content(
+	@ApiResponse(responseCode = "400", description = "size outside 1..4096, or shape neither square nor circle", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "No such user", content = @Content(
 			mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE, schema = @Schema(implementation = ProblemDetail.class)))
 	ResponseEntity<byte[]> thumbnail(@PathVariable long id,
 			@Parameter(description = "wanted edge length in pixels") @RequestParam(required = false) @Min(1) @Max(4096) Integer size,
-			@Parameter(description = "the version from thumbnailUrl") @RequestParam(name = "v", required = false) Long version)
+			@Parameter(description = "the version from thumbnailUrl") @RequestParam(name = "v", required = false) Long version,
+			@Parameter(description = "square (default) or circle") @RequestParam(defaultValue = "square")
+			@Pattern(regexp = "square|circle", message = "must be square or circle") String shape)
 			throws IOException {
+		boolean round = "circle".equals(shape);
 		AvatarRow row = this.store.find(id).orElseThrow(() -> new NoSuchUserException(id));
 		int chosen = (size != null) ? this.thumbnails.atLeast(size) : this.thumbnails.largest();
-		Optional<byte[]> stored = readThumbnail(row, chosen);
+		Optional<byte[]> stored = readThumbnail(row, chosen, round);
 		if (stored.isEmpty() && row.readyVersion() != null) {
 			// A newer version replaced the files between the query and the read: serve that one.
 			row = this.store.find(id).orElseThrow(() -> new NoSuchUserException(id));
-			stored = readThumbnail(row, chosen);
+			stored = readThumbnail(row, chosen, round);
 		}
 		if (stored.isPresent()) {
 			Long ready = row.readyVersion();
+			Thumbnail.OutputFormat format = round ? Thumbnail.OutputFormat.CIRCLE_PNG
+					: Thumbnail.OutputFormat.ofExtension(row.readyExtension());
 			return ResponseEntity.ok()
-				.eTag("\"" + id + "-v" + ready + "-" + chosen + "\"")
+				.eTag("\"" + id + "-v" + ready + "-" + chosen + (round ? "-circle" : "") + "\"")
 				.cacheControl(ready.equals(version) ? VERSIONED : CacheControl.noCache())
-				.contentType(MediaType.parseMediaType(Thumbnail.OutputFormat.ofExtension(row.readyExtension()).mediaType()))
+				.contentType(MediaType.parseMediaType(format.mediaType()))
 				.header("X-Content-Type-Options", "nosniff")
 				.body(stored.get());
 		}
 		UserResponse user = this.users.get(id);
-		byte[] svg = Placeholder.svg(user.username(), user.displayName(), chosen).getBytes(StandardCharsets.UTF_8);
+		byte[] svg = Placeholder.svg(user.username(), user.displayName(), chosen, round)
+			.getBytes(StandardCharsets.UTF_8);
 		return ResponseEntity.ok()
 			.eTag("\"placeholder-" + Integer.toHexString(java.util.Arrays.hashCode(svg)) + "\"")
 			.cacheControl(PLACEHOLDER)
@@ -178,12 +187,16 @@ class AvatarController {
 			.body(svg);
 	}
 
-	/** Empty while none is ready, or when a newer version replaced the files between the query and the read. */
-	private Optional<byte[]> readThumbnail(AvatarRow row, int size) throws IOException {
+	/**
+	 * Empty while none is ready, when a newer version replaced the files between the query and the read, or for
+	 * a round one of a version made before round ones were.
+	 */
+	private Optional<byte[]> readThumbnail(AvatarRow row, int size, boolean round) throws IOException {
 		if (row.readyVersion() == null) {
 			return Optional.empty();
 		}
-		return this.storage.readThumbnail(row.userId(), row.readyVersion(), size, row.readyExtension());
+		String extension = round ? Thumbnail.OutputFormat.CIRCLE_PNG.extension() : row.readyExtension();
+		return this.storage.readThumbnail(row.userId(), row.readyVersion(), size, extension);
 	}
 
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import dev.avatars.thumbnail.Crop;
+import dev.avatars.thumbnail.Framing;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcUtils;
@@ -327,12 +328,17 @@ class AvatarRepository {
 		return this.claimSql;
 	}
 
-	boolean complete(Claim claimed, String owner, String extension) {
+	boolean complete(Claim claimed, String owner, String extension, Framing framing) {
+		Framing.Box face = framing.face();
 		return this.jdbc.sql("UPDATE avatars SET status = " + READY + """
 				, ready_version = version, ready_extension = ?, processed_at = CURRENT_TIMESTAMP, due_at = NULL,
-				       lease_owner = NULL, error = NULL, attempts = 0
+				       lease_owner = NULL, error = NULL, attempts = 0, framing = ?, framing_x = ?, framing_y = ?,
+				       framing_size = ?, face_x = ?, face_y = ?, face_width = ?, face_height = ?, faces = ?
 				""" + CLAIMED_BY)
-			.params(extension, claimed.userId(), claimed.version(), owner)
+			.params(extension, framing.kind().name(), framing.square().x(), framing.square().y(),
+					framing.square().size(), (face != null) ? face.x() : null, (face != null) ? face.y() : null,
+					(face != null) ? face.width() : null, (face != null) ? face.height() : null, framing.faces(),
+					claimed.userId(), claimed.version(), owner)
 			.update() == 1;
 	}
 

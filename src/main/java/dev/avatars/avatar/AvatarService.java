@@ -107,12 +107,13 @@ class AvatarService implements ProfilePictures {
 	}
 
 	private static AvatarView none(long userId) {
-		return new AvatarView(AvatarStatus.NONE, null, null, thumbnailUrl(userId, null), null);
+		return new AvatarView(AvatarStatus.NONE, null, null, thumbnailUrl(userId, null), null, null);
 	}
 
 	private static AvatarView toView(AvatarRow row) {
 		return new AvatarView(row.status(), row.uploadedAt(), row.processedAt(),
-				thumbnailUrl(row.userId(), row.readyVersion()), row.error());
+				thumbnailUrl(row.userId(), row.readyVersion()), row.error(),
+				(row.readyVersion() != null) ? row.framing() : null);
 	}
 
 	/**

@@ -56,7 +56,7 @@ class FileSystemAvatarStorage implements AvatarStorage {
 	private static final String TEMP_SUFFIX = IncomingUploads.TEMP_SUFFIX;
 
 	/** {@code v<version>-<size>.<ext>}: the version in the name keeps a stale result apart from a current one. */
-	private static final Pattern THUMBNAIL_NAME = Pattern.compile("v(\\d+)-\\d+\\.[a-z]+");
+	private static final Pattern THUMBNAIL_NAME = Pattern.compile("v(\\d+)-\\d+\\.(?:circle\\.)?[a-z]+");
 
 	/** Temporary files of the layout before {@code incoming/}: older ones are left over from a crash. */
 	private static final Duration ABANDONED_AFTER = Duration.ofHours(1);

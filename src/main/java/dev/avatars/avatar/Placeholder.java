@@ -14,11 +14,18 @@ final class Placeholder {
 	}
 
 	static String svg(String username, String displayName, int size) {
+		return svg(username, displayName, size, false);
+	}
+
+	/** @param round a disc inscribed in the square, transparent around it, like the round thumbnails */
+	static String svg(String username, String displayName, int size, boolean round) {
 		int hue = Math.floorMod(username.hashCode(), 360);
 		int fontSize = Math.round(size * 0.4f);
+		String fill = "fill=\"hsl(" + hue + ",55%,42%)\"/>";
+		String shape = round ? "<circle cx=\"50%\" cy=\"50%\" r=\"50%\" " + fill
+				: "<rect width=\"100%\" height=\"100%\" " + fill;
 		return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + size + "\" height=\"" + size
-				+ "\" viewBox=\"0 0 " + size + " " + size + "\">" + "<rect width=\"100%\" height=\"100%\" fill=\"hsl("
-				+ hue + ",55%,42%)\"/>" + "<text x=\"50%\" y=\"50%\" dy=\".35em\" text-anchor=\"middle\" "
+				+ "\" viewBox=\"0 0 " + size + " " + size + "\">" + shape + "<text x=\"50%\" y=\"50%\" dy=\".35em\" text-anchor=\"middle\" "
 				+ "font-family=\"system-ui,-apple-system,Segoe UI,Roboto,sans-serif\" font-size=\"" + fontSize
 				+ "\" fill=\"#fff\">" + escape(initials(username, displayName)) + "</text></svg>";
 	}

@@ -68,7 +68,7 @@ class S3AvatarStorage implements AvatarStorage {
 
 	private static final Pattern ORIGINAL = Pattern.compile("originals/([0-9a-f-]{36}\\.[a-z]+)");
 
-	private static final Pattern THUMBNAIL = Pattern.compile("thumbnails/(\\d{1,18})/v(\\d+)-\\d+\\.[a-z]+");
+	private static final Pattern THUMBNAIL = Pattern.compile("thumbnails/(\\d{1,18})/v(\\d+)-\\d+\\.(?:circle\\.)?[a-z]+");
 
 	/** Multipart uploads older than this were cut off by a crash or a kill; their parts cost storage. */
 	private static final Duration ABANDONED_AFTER = Duration.ofHours(1);

@@ -16,7 +16,7 @@ class ThumbnailConfiguration {
 	Thumbnailer thumbnailer(ThumbnailProperties thumbnails, UploadProperties upload) {
 		// The upload's pixel limit again: the job decodes nothing the upload would refuse now.
 		Thumbnailer thumbnailer = new Thumbnailer(thumbnails.sizes(), thumbnails.jpegQuality(), thumbnails.engine(),
-				upload.maxPixels(), thumbnails.reducedJpegDecoder());
+				upload.maxPixels(), thumbnails.reducedJpegDecoder(), thumbnails.crop());
 		logger.info("Thumbnails: {}", thumbnailer.description());
 		return thumbnailer;
 	}

@@ -12,6 +12,7 @@ import dev.avatars.job.ProcessingProperties;
 import dev.avatars.job.RunContext;
 import dev.avatars.job.RunContext.Outcome;
 import dev.avatars.job.Trigger;
+import dev.avatars.thumbnail.Rendering;
 import dev.avatars.thumbnail.Thumbnail;
 import dev.avatars.thumbnail.Thumbnailer;
 import dev.avatars.thumbnail.UndecodableImageException;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The thumbnail job: claims avatars whose current version has no thumbnails yet, renders them, and records the
- * outcome. A file that cannot be decoded ends FAILED with the reason; anything else (I/O, memory) is retried with
+ * The thumbnail job: claims avatars whose current version has no thumbnails yet, renders them (square and round,
+ * framed on a face unless the user chose a square), and records the outcome and the square kept. A file that cannot be decoded ends FAILED with the reason; anything else (I/O, memory) is retried with
  * a growing wait, up to {@code avatars.processing.max-attempts}.
  */
 @Component
@@ -99,15 +100,20 @@ class ThumbnailJob implements Job {
 		long userId = claimed.userId();
 		long version = claimed.version();
 		try {
-			List<Thumbnail> thumbnails;
+			Rendering rendering;
 			try (AvatarStorage.LocalCopy original = this.storage.openOriginal(claimed.originalKey())) {
-				thumbnails = this.thumbnailer.render(original.path(), claimed.crop());
+				rendering = this.thumbnailer.render(original.path(), claimed.crop(), true);
 			}
-			for (Thumbnail thumbnail : thumbnails) {
+			// The round ones beside the square ones, under the same version: they come and go together.
+			for (Thumbnail thumbnail : rendering.squares()) {
+				this.storage.writeThumbnail(userId, version, thumbnail);
+			}
+			for (Thumbnail thumbnail : rendering.circles()) {
 				this.storage.writeThumbnail(userId, version, thumbnail);
 			}
 			this.storage.flushThumbnails(userId);
-			if (this.avatars.complete(claimed, run.owner(), thumbnails.get(0).format().extension())) {
+			if (this.avatars.complete(claimed, run.owner(), rendering.squares().get(0).format().extension(),
+					rendering.framing())) {
 				// The older version's files go only once no crash can bring back a row that serves them.
 				this.durable.await();
 				this.storage.deleteThumbnailsBefore(userId, version);

@@ -36,6 +36,12 @@ public record Crop(double x, double y, double size) {
 		return (crop != null) ? crop.in(width, height) : centre(width, height);
 	}
 
+	/** The centre square of an upright picture of this size, as fractions. */
+	static Crop centreOf(int width, int height) {
+		int side = Math.min(width, height);
+		return new Crop(((width - side) / 2) / (double) width, ((height - side) / 2) / (double) height, 1);
+	}
+
 	static Rectangle centre(int width, int height) {
 		int side = Math.min(width, height);
 		return new Rectangle((width - side) / 2, (height - side) / 2, side, side);

@@ -54,8 +54,17 @@ final class JavaRenderer {
 		this.reducer = reducer;
 	}
 
-	/** @param photo the file read as an ordinary photo, or {@code null} when it is not one */
+	/**
+	 * @param crop the square to keep, {@code null} for the centre one
+	 * @param photo the file read as an ordinary photo (with that square), or {@code null} when it is not one
+	 */
 	List<Thumbnail> render(Path original, Crop crop, Photo photo) throws IOException, UndecodableImageException {
+		return render(original, crop, photo, false).squares();
+	}
+
+	/** The squares and, when asked, the round variants; the framing is the caller's to fill in (null here). */
+	Rendering render(Path original, Crop crop, Photo photo, boolean circles)
+			throws IOException, UndecodableImageException {
 		BufferedImage square = (photo != null) ? reducedSquare(photo) : null;
 		if (square == null) {
 			square = decodeUprightSquare(original, crop);
@@ -63,10 +72,42 @@ final class JavaRenderer {
 		boolean transparent = hasRealTransparency(square);
 		Thumbnail.OutputFormat format = transparent ? Thumbnail.OutputFormat.PNG : Thumbnail.OutputFormat.JPEG;
 		List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
+		List<Thumbnail> rounds = new ArrayList<>(circles ? this.sizes.size() : 0);
 		for (int size : this.sizes) {
 			thumbnails.add(new Thumbnail(size, format, encode(square, size, format)));
+			if (circles) {
+				rounds.add(new Thumbnail(size, Thumbnail.OutputFormat.CIRCLE_PNG, encodeCircle(square, size)));
+			}
 		}
-		return thumbnails;
+		return new Rendering(thumbnails, rounds, null);
+	}
+
+	/**
+	 * The whole picture upright, subsampled to about {@code longest} pixels on its longer side, for face
+	 * detection; {@code null} when it cannot be decoded (rendering then gives the verdict).
+	 */
+	static BufferedImage decodeUprightSmall(Path original, int longest) {
+		Orientation orientation = Orientation.read(original);
+		try (ImageInputStream input = new EndBoundedImageInputStream(original.toFile())) {
+			Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+			if (!readers.hasNext()) {
+				return null;
+			}
+			ImageReader reader = readers.next();
+			try {
+				reader.setInput(input, true, true);
+				int subsampling = Math.max(1, Math.max(reader.getWidth(0), reader.getHeight(0)) / longest);
+				ImageReadParam param = reader.getDefaultReadParam();
+				param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+				return orientation.apply(toSrgb(reader.read(0, param)));
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**
@@ -224,6 +265,20 @@ final class JavaRenderer {
 			builder.outputQuality(this.jpegQuality);
 		}
 		builder.toOutputStream(out);
+		return out.toByteArray();
+	}
+
+	/** The square at this size, round (see {@link CircleMask}), as PNG. */
+	private static byte[] encodeCircle(BufferedImage square, int size) throws IOException {
+		BufferedImage resized = Thumbnails.of(square)
+			.forceSize(size, size)
+			.antialiasing(net.coobird.thumbnailator.resizers.configurations.Antialiasing.ON)
+			.rendering(net.coobird.thumbnailator.resizers.configurations.Rendering.QUALITY)
+			.asBufferedImage();
+		ByteArrayOutputStream out = new ByteArrayOutputStream(size * size);
+		if (!ImageIO.write(CircleMask.apply(resized), "png", out)) {
+			throw new IOException("no PNG writer");
+		}
 		return out.toByteArray();
 	}
 

@@ -48,20 +48,29 @@ final class OpenCvRenderer {
 		this.jpegQuality = Math.round(jpegQuality * 100);
 	}
 
+	/** The square thumbnails of the photo's own square; {@code null} as below. */
+	List<Thumbnail> render(Photo photo) throws IOException {
+		Rendering rendering = render(photo, null, null, false);
+		return (rendering != null) ? rendering.squares() : null;
+	}
+
 	/**
-	 * @return the thumbnails, or {@code null} when OpenCV cannot decode the photo or it would decode to too many
+	 * @param chosen the square the person chose, or {@code null}
+	 * @param detector where to look for faces when none was chosen; {@code null}: the centre square
+	 * @param circles whether to make the round variants too
+	 * @return the rendering, or {@code null} when OpenCV cannot decode the photo or it would decode to too many
 	 * pixels: the pure-Java path then gives the verdict
 	 */
-	List<Thumbnail> render(Photo photo) throws IOException {
-		NativeSource source = photo.source();
+	Rendering render(Photo photo, Crop chosen, FaceDetector detector, boolean circles) throws IOException {
 		int reduction = photo.reduction(this.largest);
-		if ((long) source.width() * source.height() / ((long) reduction * reduction) > MAX_DECODED_PIXELS) {
+		if (tooLarge(photo, reduction)) {
 			return null;
 		}
 
 		Mat decoded = null;
 		Mat region = null;
 		Mat upright = null;
+		Mat round = new Mat();
 		List<Mat> renderings = new ArrayList<>(this.sizes.size());
 		MatOfByte out = new MatOfByte();
 		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, this.jpegQuality);
@@ -70,10 +79,37 @@ final class OpenCvRenderer {
 			if (decoded.empty()) {
 				return null;
 			}
+			Framing framing;
+			if (chosen != null) {
+				framing = Framing.chosen(chosen);
+			}
+			else if (detector == null) {
+				framing = Framing.centre(photo.uprightWidth(), photo.uprightHeight(), 0);
+			}
+			else {
+				// Faces are looked for on the picture already decoded small; a face's square, smaller than the
+				// centre one, may need a finer scale, decoded once more.
+				framing = detector.frame(decoded, photo.orientation(), photo.uprightWidth(), photo.uprightHeight());
+				if (framing.kind() == Framing.Kind.FACE) {
+					photo = photo.withCrop(framing.square());
+					int finer = photo.reduction(this.largest);
+					if (finer != reduction) {
+						if (tooLarge(photo, finer)) {
+							return null;
+						}
+						decoded.release();
+						decoded = decode(photo, finer);
+						if (decoded.empty()) {
+							return null;
+						}
+					}
+				}
+			}
 			Rectangle square = photo.storedIn(decoded.cols(), decoded.rows());
 			region = decoded.submat(new Rect(square.x, square.y, square.width, square.height));
 			upright = turnUpright(region, photo.orientation());
 			List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
+			List<Thumbnail> rounds = new ArrayList<>(circles ? this.sizes.size() : 0);
 			for (int size : this.sizes) {
 				// Each size from the smallest rendering still at least as large (256 → 128 → 64 halves exactly,
 				// which OpenCV's area filter does fastest), not each from the whole square.
@@ -86,8 +122,11 @@ final class OpenCvRenderer {
 					throw new IOException("OpenCV could not encode a JPEG thumbnail");
 				}
 				thumbnails.add(new Thumbnail(size, Thumbnail.OutputFormat.JPEG, out.toArray()));
+				if (circles) {
+					rounds.add(new Thumbnail(size, Thumbnail.OutputFormat.CIRCLE_PNG, circle(resized, round, out)));
+				}
 			}
-			return thumbnails;
+			return new Rendering(thumbnails, rounds, framing);
 		}
 		catch (CvException ex) {
 			// OpenCV refused the data; the Java path decides whether it is an image at all.
@@ -104,9 +143,28 @@ final class OpenCvRenderer {
 				decoded.release();
 			}
 			renderings.forEach(Mat::release);
+			round.release();
 			out.release();
 			params.release();
 		}
+	}
+
+	private static boolean tooLarge(Photo photo, int reduction) {
+		NativeSource source = photo.source();
+		return (long) source.width() * source.height() / ((long) reduction * reduction) > MAX_DECODED_PIXELS;
+	}
+
+	/** The square rendering as a round PNG (see {@link CircleMask}); {@code round} and {@code out} are reused. */
+	private static byte[] circle(Mat square, Mat round, MatOfByte out) throws IOException {
+		Imgproc.cvtColor(square, round, Imgproc.COLOR_BGR2BGRA);
+		byte[] bgra = new byte[(int) (round.total() * 4)];
+		round.get(0, 0, bgra);
+		CircleMask.applyToBgra(bgra, square.cols());
+		round.put(0, 0, bgra);
+		if (!Imgcodecs.imencode(".png", round, out)) {
+			throw new IOException("OpenCV could not encode a PNG thumbnail");
+		}
+		return out.toArray();
 	}
 
 	private static Mat smallestAtLeast(Mat square, List<Mat> renderings, int size) {
@@ -150,7 +208,7 @@ final class OpenCvRenderer {
 	}
 
 	/** Returns {@code stored} itself when it is already upright, else a new Mat the caller releases. */
-	private static Mat turnUpright(Mat stored, Orientation orientation) {
+	static Mat turnUpright(Mat stored, Orientation orientation) {
 		if (orientation == Orientation.NORMAL) {
 			return stored;
 		}

@@ -29,6 +29,21 @@ record Photo(FileBytes file, NativeSource source, Orientation orientation, Recta
 				source.height()));
 	}
 
+	int uprightWidth() {
+		return this.orientation.swapsAxes() ? this.source.height() : this.source.width();
+	}
+
+	int uprightHeight() {
+		return this.orientation.swapsAxes() ? this.source.width() : this.source.height();
+	}
+
+	/** The same photo with another square kept. */
+	Photo withCrop(Crop crop) {
+		Rectangle square = Crop.square(crop, uprightWidth(), uprightHeight());
+		return new Photo(this.file, this.source, this.orientation, square,
+				this.orientation.toStored(square, this.source.width(), this.source.height()));
+	}
+
 	/**
 	 * The scale to decode at, 1/{@code n}: for a JPEG the largest of 8, 4 and 2 that still leaves {@code largest}
 	 * pixels on the crop square's side; 1 for PNG and WebP, which cannot scale while decoding.

@@ -1,11 +1,13 @@
 package dev.avatars.thumbnail;
 
-/** One encoded square thumbnail: {@code size}×{@code size} pixels in the given format, with no metadata. */
+/** One encoded thumbnail, square or round (then transparent outside the circle): {@code size}×{@code size} pixels in the given format, with no metadata. */
 public record Thumbnail(int size, OutputFormat format, byte[] bytes) {
 
 	public enum OutputFormat {
 
-		JPEG("jpg", "image/jpeg"), PNG("png", "image/png");
+		JPEG("jpg", "image/jpeg"), PNG("png", "image/png"),
+		/** The round variant: PNG with straight alpha, transparent outside the inscribed circle. */
+		CIRCLE_PNG("circle.png", "image/png");
 
 		private final String extension;
 

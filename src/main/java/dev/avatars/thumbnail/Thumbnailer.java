@@ -14,8 +14,10 @@ import dev.avatars.jpeg.ReducedJpegDecoder;
 
 /**
  * Turns an original picture into square thumbnails: upright (EXIF orientation applied), cropped to the chosen
- * square (the centre one by default), sRGB, JPEG unless the picture has real transparency (then PNG), without
- * any metadata. Plain Java, no Spring; safe to call from many threads.
+ * square (without one, the square framed on the faces {@link FaceDetector} finds, or the centre one; see
+ * {@link CropMode}), sRGB, JPEG unless the picture has real transparency (then PNG), without any metadata; and on
+ * request their round variants (PNG, transparent outside the circle). Plain Java, no Spring; safe to call from
+ * many threads.
  *
  * <p>Two paths give the same geometry: OpenCV for ordinary photos ({@link OpenCvRenderer}), and ImageIO with
  * Thumbnailator for everything else and wherever the native library cannot be loaded ({@link JavaRenderer}).
@@ -32,7 +34,20 @@ public final class Thumbnailer {
 
 	}
 
+	/** Where the square goes when the person chose none: framed on a face, or the centre square. */
+	public enum CropMode {
+
+		FACE, CENTRE
+
+	}
+
+	/** Faces are looked for on the whole picture decoded to about this many pixels on its longer side. */
+	private static final int DETECTION_SIDE = 384;
+
 	private final JavaRenderer javaRenderer;
+
+	/** {@code null} when faces are not looked for: crop mode centre, or no native library. */
+	private final FaceDetector detector;
 
 	private final OpenCvRenderer openCvRenderer;
 
@@ -40,9 +55,15 @@ public final class Thumbnailer {
 
 	private final long maxPixels;
 
-	/** With the {@link ReducedJpegDecoder} on. */
+	/** With the {@link ReducedJpegDecoder} on, and the centre square when none is chosen. */
 	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels) {
 		this(sizes, jpegQuality, engine, maxPixels, true);
+	}
+
+	/** The centre square when none is chosen. */
+	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels,
+			boolean reducedJpegDecoder) {
+		this(sizes, jpegQuality, engine, maxPixels, reducedJpegDecoder, CropMode.CENTRE);
 	}
 
 	/**
@@ -52,13 +73,21 @@ public final class Thumbnailer {
 	 * more, anywhere in its headers, is not decoded
 	 * @param reducedJpegDecoder whether JPEG photos are decoded at 1/8 and 1/4 by the {@link ReducedJpegDecoder}
 	 * ({@code avatars.thumbnail.reduced-jpeg-decoder}); when false, only by libjpeg and ImageIO
+	 * @param cropMode where the square goes when none is chosen ({@code avatars.thumbnail.crop}); faces are only
+	 * looked for with the native library, the pure-Java path keeps the centre square
+	 * @throws IllegalStateException when faces are to be looked for and the bundled model cannot be read
 	 */
 	public Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels,
-			boolean reducedJpegDecoder) {
-		this(sizes, jpegQuality, engine, maxPixels, JpegReducer.of(reducedJpegDecoder));
+			boolean reducedJpegDecoder, CropMode cropMode) {
+		this(sizes, jpegQuality, engine, maxPixels, JpegReducer.of(reducedJpegDecoder), cropMode);
 	}
 
 	Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels, JpegReducer reducer) {
+		this(sizes, jpegQuality, engine, maxPixels, reducer, CropMode.CENTRE);
+	}
+
+	Thumbnailer(List<Integer> sizes, float jpegQuality, Engine engine, long maxPixels, JpegReducer reducer,
+			CropMode cropMode) {
 		if (sizes.isEmpty() || sizes.stream().anyMatch((size) -> size < 1)) {
 			throw new IllegalArgumentException("Thumbnail sizes must be positive: " + sizes);
 		}
@@ -82,12 +111,39 @@ public final class Thumbnailer {
 			description = "OpenCV " + NativeOpenCv.version() + " for JPEG, PNG and WebP photos; pure Java for"
 					+ " CMYK, 16-bit, palette, transparent, colour-managed and GIF pictures";
 		}
-		this.description = (reducer == JpegReducer.OFF) ? description + "; reduced JPEG decoder off" : description;
+		if (cropMode == CropMode.FACE && this.openCvRenderer != null) {
+			this.detector = loadDetector();
+			description += "; squares framed on faces (BlazeFace full-range) unless chosen";
+		}
+		else {
+			this.detector = null;
+			if (cropMode == CropMode.FACE) {
+				description += "; centre squares unless chosen (face detection needs the native library)";
+			}
+		}
+		if (reducer == JpegReducer.OFF) {
+			description += "; reduced JPEG decoder off";
+		}
+		this.description = description;
+	}
+
+	private static FaceDetector loadDetector() {
+		try {
+			return FaceDetector.load();
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			throw new IllegalStateException("The face model could not be loaded: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** Which path renders, for the start-up log. */
 	public String description() {
 		return this.description;
+	}
+
+	/** Whether faces are looked for when no square is chosen. */
+	public boolean detectsFaces() {
+		return this.detector != null;
 	}
 
 	/** Whether the native fast path is in use. */
@@ -96,31 +152,60 @@ public final class Thumbnailer {
 	}
 
 	/**
-	 * @param crop the square to keep, or {@code null} for the centre square
+	 * The square thumbnails only.
+	 * @param crop the square to keep, or {@code null} for the centre square, or the face's (see
+	 * {@link CropMode})
 	 * @throws UndecodableImageException when the file is not an image we can decode (retrying cannot help)
 	 * @throws IOException when the file cannot be read (it may help to try again later)
 	 */
 	public List<Thumbnail> render(Path original, Crop crop) throws IOException, UndecodableImageException {
+		return render(original, crop, false).squares();
+	}
+
+	/**
+	 * The square thumbnails, and with {@code circles} their round variants, and which square was kept.
+	 * @param crop the square to keep, or {@code null} for the centre square, or the face's (see
+	 * {@link CropMode})
+	 * @throws UndecodableImageException when the file is not an image we can decode (retrying cannot help)
+	 * @throws IOException when the file cannot be read (it may help to try again later)
+	 */
+	public Rendering render(Path original, Crop crop, boolean circles) throws IOException, UndecodableImageException {
 		if (!Files.isRegularFile(original)) {
 			throw new NoSuchFileException(original.getFileName().toString());
 		}
-		checkDecodable(original);
+		ImageInfo info = checkDecodable(original);
+		FaceDetector faces = (crop == null) ? this.detector : null;
 		// Read once for both paths; null for what only the Java path reads (CMYK, ICC, GIF, damaged, ...).
 		Photo photo = Photo.read(original, crop);
 		if (photo != null && this.openCvRenderer != null) {
-			List<Thumbnail> thumbnails = this.openCvRenderer.render(photo);
-			if (thumbnails != null) {
-				return thumbnails;
+			Rendering rendering = this.openCvRenderer.render(photo, crop, faces, circles);
+			if (rendering != null) {
+				return rendering;
 			}
 		}
-		return this.javaRenderer.render(original, crop, photo);
+		Orientation orientation = (photo != null) ? photo.orientation() : Orientation.read(original);
+		int width = orientation.swapsAxes() ? info.height() : info.width();
+		int height = orientation.swapsAxes() ? info.width() : info.height();
+		Framing framing = (crop != null) ? Framing.chosen(crop) : Framing.centre(width, height, 0);
+		if (faces != null) {
+			java.awt.image.BufferedImage small = JavaRenderer.decodeUprightSmall(original, DETECTION_SIDE);
+			if (small != null) {
+				framing = faces.frame(small, width, height);
+			}
+		}
+		Crop kept = (framing.kind() == Framing.Kind.FACE) ? framing.square() : crop;
+		if (photo != null && kept != crop) {
+			photo = photo.withCrop(kept);
+		}
+		Rendering rendering = this.javaRenderer.render(original, kept, photo, circles);
+		return new Rendering(rendering.squares(), rendering.circles(), framing);
 	}
 
 	/**
 	 * The upload's verdict again, before any decoder sees the file: an original stored before the upload checked
 	 * every frame, or put there some other way, is refused rather than decoded.
 	 */
-	private void checkDecodable(Path original) throws IOException, UndecodableImageException {
+	private ImageInfo checkDecodable(Path original) throws IOException, UndecodableImageException {
 		ImageInfo info;
 		try {
 			info = ImageInfo.read(original);
@@ -132,6 +217,7 @@ public final class Thumbnailer {
 		if (refusal.isPresent()) {
 			throw new UndecodableImageException(refusal.get());
 		}
+		return info;
 	}
 
 }

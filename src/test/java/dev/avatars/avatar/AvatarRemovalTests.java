@@ -7,6 +7,8 @@ import java.util.List;
 import dev.avatars.ApiTestSupport;
 import dev.avatars.TestImages;
 import dev.avatars.avatar.AvatarRepository.Claim;
+import dev.avatars.thumbnail.Crop;
+import dev.avatars.thumbnail.Framing;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -69,7 +71,8 @@ class AvatarRemovalTests extends ApiTestSupport {
 
 		this.mvc.perform(delete("/api/users/{id}/avatar", id).with(as(id))).andExpect(status().isNoContent());
 
-		assertThat(this.avatars.complete(claimed.get(0), "runner", "jpg")).isFalse();
+		Framing centre = new Framing(Framing.Kind.CENTRE, new Crop(0, 0, 64), null, 0);
+		assertThat(this.avatars.complete(claimed.get(0), "runner", "jpg", centre)).isFalse();
 		assertThat(avatarStatus(id)).isEqualTo("NONE");
 		assertThat(avatarRow(id).get("READY_VERSION")).isNull();
 		assertThat(storedFiles()).isEmpty();

@@ -28,6 +28,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mockingDetails;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -69,7 +70,7 @@ class ConcurrentRunsTests extends ApiTestSupport {
 			}
 		}
 		assertThat(writesPerUser).hasSize(200);
-		assertThat(writesPerUser.values()).allMatch((writes) -> writes == 3);
+		assertThat(writesPerUser.values()).allMatch((writes) -> writes == 6); // 3 sizes, square and round
 	}
 
 	@Test
@@ -84,7 +85,7 @@ class ConcurrentRunsTests extends ApiTestSupport {
 				uploadOk(id, TestImages.encode(TestImages.solid(80, 80, Color.BLUE), "png"));
 			}
 			return thumbnails;
-		}).when(this.thumbnailer).render(any(), any());
+		}).when(this.thumbnailer).render(any(), any(), anyBoolean());
 
 		RunReport first = this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
 

@@ -21,6 +21,7 @@ import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.spy;
 
@@ -49,7 +50,7 @@ class GracefulShutdownTests extends ApiTestSupport {
 				}
 			}
 			return invocation.callRealMethod();
-		}).when(slow).render(any(), any());
+		}).when(slow).render(any(), any(), anyBoolean());
 		return EngineOfItsOwn.start(this.context, slow, Duration.ofMinutes(5), shutdownTimeout);
 	}
 

@@ -20,6 +20,7 @@ import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.spy;
 
@@ -55,7 +56,7 @@ class LeaseHeartbeatTests extends ApiTestSupport {
 			this.renderStarted.countDown();
 			Thread.sleep(RENDER.toMillis());
 			return invocation.callRealMethod();
-		}).when(slow).render(any(), any());
+		}).when(slow).render(any(), any(), anyBoolean());
 		return EngineOfItsOwn.start(this.context, slow, LEASE, Duration.ofSeconds(10));
 	}
 

@@ -231,7 +231,8 @@ class ThumbnailJobTests extends ApiTestSupport {
 		assertThat(new Color(image.getRGB(32, 32)).getBlue()).isGreaterThan(200);
 		try (var files = Files.list(uploads().resolve("thumbnails").resolve(Long.toString(id)))) {
 			assertThat(files.map((file) -> file.getFileName().toString()).sorted().toList())
-				.containsExactly("v" + v2 + "-128.jpg", "v" + v2 + "-256.jpg", "v" + v2 + "-64.jpg");
+				.containsExactly("v" + v2 + "-128.circle.png", "v" + v2 + "-128.jpg", "v" + v2 + "-256.circle.png",
+						"v" + v2 + "-256.jpg", "v" + v2 + "-64.circle.png", "v" + v2 + "-64.jpg");
 		}
 	}
 

@@ -21,6 +21,7 @@ import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.spy;
 
@@ -50,7 +51,7 @@ class WorkerErrorTests extends ApiTestSupport {
 				throw error.get();
 			}
 			return invocation.callRealMethod();
-		}).when(thumbnailer).render(any(), any());
+		}).when(thumbnailer).render(any(), any(), anyBoolean());
 		this.job = EngineOfItsOwn.start(this.context, thumbnailer, Duration.ofMinutes(5), Duration.ofSeconds(5));
 		return this.job;
 	}

@@ -143,7 +143,7 @@ class MultiInstancePostgresIT {
 
 			assertThat(instances.get(1).get("/actuator/health").body()).contains("\"pending\":0");
 			try (var files = Files.walk(this.shared.resolve("uploads/thumbnails"))) {
-				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(3000);
+				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(6000); // 3 sizes, square and round
 			}
 		}
 		finally {

@@ -99,7 +99,7 @@ class ProcessAvatarsIT {
 				.body(), "\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
 			assertThat((int) renderedInApp + Integer.parseInt(summary.group(1))).isEqualTo(200);
 			try (var files = Files.walk(this.dir.resolve("opt/avatars/uploads/thumbnails"))) {
-				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(600);
+				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(1200); // 3 sizes, square and round
 			}
 			for (long id : ids) {
 				assertThat(web.get("/api/users/" + id + "/avatar").body()).contains("\"status\":\"READY\"");

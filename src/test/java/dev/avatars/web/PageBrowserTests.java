@@ -8,6 +8,7 @@ import java.util.List;
 
 import dev.avatars.ApiTestSupport;
 import dev.avatars.JsonText;
+import dev.avatars.TestFaces;
 import dev.avatars.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -217,6 +218,71 @@ class PageBrowserTests extends ApiTestSupport {
 		browser.findElement(By.cssSelector("#token-list button")).click();
 		until(() -> browser.findElement(By.id("token-list")).getText().contains("my script (avatar, revoked)"));
 		assertThat(http.send(withToken, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+		signOut();
+	}
+
+	@Test
+	void anOffCentrePortraitUploadedWithoutChoosingBecomesARoundAvatarFramedOnTheFace() throws Exception {
+		Assumptions.assumeTrue(dev.avatars.thumbnail.OpenCvForTests.load() == null, "face detection needs OpenCV");
+		// A wide photo with the person at the right edge: the centre square would show grass and sky.
+		TestFaces.Composed picture = TestFaces.landscape(1800, 1000).with(TestFaces.Portrait.HOPPER, 1380, 280, 420)
+			.done();
+		java.awt.Rectangle face = picture.faces().get(0);
+		Path file = Files.write(scratch.resolve("portrait.jpg"), TestImages.encode(picture.image(), "jpg"));
+		long id = createUser("hopper");
+		open();
+		signIn("hopper", PASSWORD);
+
+		browser.findElement(By.id("file-input")).sendKeys(file.toString());
+		until(() -> browser.findElement(By.id("crop-box")).isDisplayed());
+		assertThat(browser.findElement(By.id("crop-label")).getText()).isEqualTo("we will look for a face");
+		String centre = browser.findElement(By.id("crop-box")).getAttribute("aria-valuetext");
+		assertThat(centre).isEqualTo("100% of the picture, 22% from the left, 0% from the top");
+		screenshot("page-face-preview.png");
+		browser.findElement(By.id("upload-button")).click();
+		until(() -> badge().equals("Pending"));
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+			.post("/api/jobs/thumbnails/runs?wait=true").with(asAdmin()));
+
+		until(() -> badge().equals("Ready"));
+		until(() -> browser.findElement(By.id("my-framing")).getText().equals("Framed on the face we found."));
+		// The preview's square has moved to where the server framed the face.
+		until(() -> browser.findElement(By.id("crop-label")).getText().equals("Framed on the face we found."));
+		assertThat(browser.findElement(By.id("crop-box")).getAttribute("aria-valuetext")).isNotEqualTo(centre);
+		until(() -> Long.valueOf(256).equals(script("const i = document.getElementById('my-avatar');"
+				+ " return i.complete ? i.naturalWidth : 0;")));
+		assertThat(browser.findElement(By.id("my-avatar")).getAttribute("src")).endsWith("&shape=circle");
+		// Where the face's centre lies in the square the server kept, and what the avatar shows there.
+		String state = JsonText.string(this.mvc.perform(org.springframework.test.web.servlet.request
+			.MockMvcRequestBuilders.get("/api/users/{id}/avatar", id).with(as(id))).andReturn().getResponse()
+			.getContentAsString(), "$.framing.kind");
+		assertThat(state).isEqualTo("FACE");
+		@SuppressWarnings("unchecked")
+		List<List<Long>> pixels = (List<List<Long>>) script("const i = document.getElementById('my-avatar');"
+				+ " const c = document.createElement('canvas'); c.width = 256; c.height = 256;"
+				+ " const g = c.getContext('2d'); g.drawImage(i, 0, 0);"
+				+ " return [[0, 0], [255, 255], [128, 128]].map(([x, y]) => Array.from(g.getImageData(x, y, 1, 1).data));");
+		assertThat(pixels.get(0).get(3)).as("transparent outside the circle").isZero();
+		assertThat(pixels.get(1).get(3)).as("transparent outside the circle").isZero();
+		assertThat(pixels.get(2).get(3)).as("opaque inside").isEqualTo(255L);
+		@SuppressWarnings("unchecked")
+		List<Object> square = (List<Object>) script("return fetch('/api/users/" + id + "/avatar', {credentials: 'same-origin'})"
+				+ ".then((r) => r.json()).then((a) => [a.framing.square.x, a.framing.square.y, a.framing.square.size]);");
+		double side = ((Number) square.get(2)).doubleValue() * 1000;
+		double left = ((Number) square.get(0)).doubleValue() * 1800;
+		double top = ((Number) square.get(1)).doubleValue() * 1000;
+		assertThat(new java.awt.Rectangle((int) left, (int) top, (int) side, (int) side).contains(face)).isTrue();
+		int faceX = (int) ((face.getCenterX() - left) / side * 256);
+		int faceY = (int) ((face.getCenterY() - top) / side * 256);
+		@SuppressWarnings("unchecked")
+		List<Long> shown = (List<Long>) script("const i = document.getElementById('my-avatar');"
+				+ " const c = document.createElement('canvas'); c.width = 256; c.height = 256;"
+				+ " const g = c.getContext('2d'); g.drawImage(i, 0, 0);"
+				+ " return Array.from(g.getImageData(" + faceX + ", " + faceY + ", 1, 1).data);");
+		java.awt.Color original = new java.awt.Color(picture.image().getRGB((int) face.getCenterX(), (int) face.getCenterY()));
+		assertThat(Math.abs(shown.get(0) - original.getRed()) + Math.abs(shown.get(1) - original.getGreen())
+				+ Math.abs(shown.get(2) - original.getBlue())).as("the avatar shows the face where it lies").isLessThan(90);
+		screenshot("page-face-ready.png");
 		signOut();
 	}
 
