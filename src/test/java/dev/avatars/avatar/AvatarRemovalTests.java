@@ -71,7 +71,7 @@ class AvatarRemovalTests extends ApiTestSupport {
 
 		this.mvc.perform(delete("/api/users/{id}/avatar", id).with(as(id))).andExpect(status().isNoContent());
 
-		Framing centre = new Framing(Framing.Kind.CENTRE, new Crop(0, 0, 64), null, 0);
+		Framing centre = new Framing(Framing.Kind.CENTRE, new Crop(0, 0, 1), null, 0);
 		assertThat(this.avatars.complete(claimed.get(0), "runner", "jpg", centre)).isFalse();
 		assertThat(avatarStatus(id)).isEqualTo("NONE");
 		assertThat(avatarRow(id).get("READY_VERSION")).isNull();

@@ -104,7 +104,9 @@ class ObjectStorageTests extends ApiTestSupport {
 		assertThat(avatarStatus(id)).isEqualTo("READY");
 		assertThat(objects()).containsExactlyInAnyOrder("app/originals/" + original,
 				"app/thumbnails/" + id + "/v" + v1 + "-64.jpg", "app/thumbnails/" + id + "/v" + v1 + "-128.jpg",
-				"app/thumbnails/" + id + "/v" + v1 + "-256.jpg");
+				"app/thumbnails/" + id + "/v" + v1 + "-256.jpg", "app/thumbnails/" + id + "/v" + v1 + "-64.circle.png",
+				"app/thumbnails/" + id + "/v" + v1 + "-128.circle.png",
+				"app/thumbnails/" + id + "/v" + v1 + "-256.circle.png");
 		assertThat(scratchFiles()).as("received and fetched copies deleted").isEmpty();
 
 		String url = "/api/users/" + id + "/avatar/thumbnail?v=" + v1;
@@ -116,6 +118,16 @@ class ObjectStorageTests extends ApiTestSupport {
 			.getResponse();
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(served.getContentAsByteArray()));
 		assertThat(image.getWidth()).isEqualTo(128);
+		byte[] round = this.mvc.perform(get(url + "&size=128&shape=circle"))
+			.andExpect(status().isOk())
+			.andExpect(content().contentType("image/png"))
+			.andReturn()
+			.getResponse()
+			.getContentAsByteArray();
+		BufferedImage circle = ImageIO.read(new ByteArrayInputStream(round));
+		assertThat(circle.getWidth()).isEqualTo(128);
+		assertThat(circle.getRGB(0, 0) >>> 24).as("transparent corner").isZero();
+		assertThat(circle.getRGB(64, 64) >>> 24).as("opaque centre").isEqualTo(255);
 		this.mvc.perform(get(url + "&size=128").header("If-None-Match", served.getHeader("ETag")))
 			.andExpect(status().isNotModified());
 
@@ -125,7 +137,9 @@ class ObjectStorageTests extends ApiTestSupport {
 		assertThat(this.engine.runOnce(ThumbnailJob.NAME, Trigger.API).ready()).isEqualTo(1);
 		assertThat(objects()).containsExactlyInAnyOrder("app/originals/" + second,
 				"app/thumbnails/" + id + "/v" + v2 + "-64.jpg", "app/thumbnails/" + id + "/v" + v2 + "-128.jpg",
-				"app/thumbnails/" + id + "/v" + v2 + "-256.jpg");
+				"app/thumbnails/" + id + "/v" + v2 + "-256.jpg", "app/thumbnails/" + id + "/v" + v2 + "-64.circle.png",
+				"app/thumbnails/" + id + "/v" + v2 + "-128.circle.png",
+				"app/thumbnails/" + id + "/v" + v2 + "-256.circle.png");
 
 		// Deleting the user takes every object along.
 		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
