@@ -72,6 +72,7 @@ final class OpenCvRenderer {
 			}
 			Rectangle square = photo.storedIn(decoded.cols(), decoded.rows());
 			region = decoded.submat(new Rect(square.x, square.y, square.width, square.height));
+			toSrgb(region, source.colour());
 			upright = turnUpright(region, photo.orientation());
 			List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
 			for (int size : this.sizes) {
@@ -107,6 +108,18 @@ final class OpenCvRenderer {
 			out.release();
 			params.release();
 		}
+	}
+
+	/** Converts the decoded square to sRGB with the embedded profile's transform, in place; none: untagged. */
+	private static void toSrgb(Mat region, ColourTransform colour) {
+		if (colour == null) {
+			return;
+		}
+		int pixels = (int) region.total();
+		byte[] bgr = new byte[pixels * 3];
+		region.get(0, 0, bgr);
+		colour.apply(bgr, 0, pixels, true);
+		region.put(0, 0, bgr);
 	}
 
 	private static Mat smallestAtLeast(Mat square, List<Mat> renderings, int size) {
