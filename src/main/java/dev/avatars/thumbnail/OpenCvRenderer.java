@@ -72,7 +72,6 @@ final class OpenCvRenderer {
 			}
 			Rectangle square = photo.storedIn(decoded.cols(), decoded.rows());
 			region = decoded.submat(new Rect(square.x, square.y, square.width, square.height));
-			toSrgb(region, source.colour());
 			upright = turnUpright(region, photo.orientation());
 			List<Thumbnail> thumbnails = new ArrayList<>(this.sizes.size());
 			for (int size : this.sizes) {
@@ -83,6 +82,11 @@ final class OpenCvRenderer {
 				Mat resized = new Mat();
 				renderings.add(resized);
 				Imgproc.resize(from, resized, new Size(size, size), 0, 0, interpolation);
+				if (from == upright) {
+					// An embedded profile's conversion on the largest thumbnail, not the larger square: a
+					// fraction of the pixels, and the smaller sizes are made from it already converted.
+					toSrgb(resized, source.colour());
+				}
 				if (!Imgcodecs.imencode(".jpg", resized, out, params)) {
 					throw new IOException("OpenCV could not encode a JPEG thumbnail");
 				}
@@ -110,7 +114,7 @@ final class OpenCvRenderer {
 		}
 	}
 
-	/** Converts the decoded square to sRGB with the embedded profile's transform, in place; none: untagged. */
+	/** Converts a rendering to sRGB with the embedded profile's transform, in place; none: untagged. */
 	private static void toSrgb(Mat region, ColourTransform colour) {
 		if (colour == null) {
 			return;

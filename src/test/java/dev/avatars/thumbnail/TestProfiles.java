@@ -74,17 +74,27 @@ public final class TestProfiles {
 
 	/** LittleCMS's conversion (through the JDK) of one 8-bit colour in {@code profile} to sRGB. */
 	public static int[] toSrgb(byte[] profile, int red, int green, int blue) {
+		int rgb = toSrgb(profile, new int[] { red << 16 | green << 8 | blue })[0];
+		return new int[] { (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF };
+	}
+
+	/** LittleCMS's conversion of {@code 0xRRGGBB} colours in {@code profile} to sRGB, in one go. */
+	public static int[] toSrgb(byte[] profile, int[] colours) {
 		ICC_ColorSpace space = new ICC_ColorSpace(ICC_Profile.getInstance(profile));
 		ComponentColorModel model = new ComponentColorModel(space, false, false, Transparency.OPAQUE,
 				DataBuffer.TYPE_BYTE);
-		WritableRaster raster = Raster.createInterleavedRaster(
-				new DataBufferByte(new byte[] { (byte) red, (byte) green, (byte) blue }, 3), 1, 1, 3, 3,
-				new int[] { 0, 1, 2 }, null);
+		byte[] samples = new byte[colours.length * 3];
+		for (int i = 0; i < colours.length; i++) {
+			samples[3 * i] = (byte) (colours[i] >> 16);
+			samples[3 * i + 1] = (byte) (colours[i] >> 8);
+			samples[3 * i + 2] = (byte) colours[i];
+		}
+		WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(samples, samples.length),
+				colours.length, 1, samples.length, 3, new int[] { 0, 1, 2 }, null);
 		BufferedImage source = new BufferedImage(model, raster, false, null);
-		BufferedImage target = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+		BufferedImage target = new BufferedImage(colours.length, 1, BufferedImage.TYPE_INT_RGB);
 		new ColorConvertOp(null).filter(source, target);
-		int rgb = target.getRGB(0, 0);
-		return new int[] { (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF };
+		return target.getRGB(0, 0, colours.length, 1, null, 0, colours.length);
 	}
 
 	/**
