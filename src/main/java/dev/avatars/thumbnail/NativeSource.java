@@ -1,8 +1,8 @@
 package dev.avatars.thumbnail;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -236,19 +236,21 @@ record NativeSource(Kind kind, int width, int height, ColourTransform colour) {
 		Inflater inflater = new Inflater();
 		try {
 			inflater.setInput(compressed);
-			ByteArrayOutputStream out = new ByteArrayOutputStream(4 * compressed.length);
-			byte[] buffer = new byte[16 * 1024];
-			while (!inflater.finished()) {
-				int n = inflater.inflate(buffer);
-				if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-					return null;
-				}
-				out.write(buffer, 0, n);
-				if (out.size() > MAX_PROFILE_BYTES) {
-					return null;
-				}
+			// A profile states its size in its first four bytes: nothing larger is inflated (nor allocated).
+			byte[] header = new byte[128];
+			if (!inflateFully(inflater, header, 0) || inflater.finished()) {
+				return null;
 			}
-			return out.toByteArray();
+			int size = ByteBuffer.wrap(header).getInt(0);
+			if (size <= 128 || size > MAX_PROFILE_BYTES) {
+				return null;
+			}
+			byte[] profile = Arrays.copyOf(header, size);
+			if (!inflateFully(inflater, profile, 128)) {
+				return null;
+			}
+			// Exactly the stated size, then the end of the stream.
+			return (inflater.finished() || inflater.inflate(new byte[1]) == 0 && inflater.finished()) ? profile : null;
 		}
 		catch (DataFormatException ex) {
 			return null;
@@ -256,6 +258,19 @@ record NativeSource(Kind kind, int width, int height, ColourTransform colour) {
 		finally {
 			inflater.end();
 		}
+	}
+
+	/** Fills {@code into} from {@code from} on; false when the stream ends (or stalls) first. */
+	private static boolean inflateFully(Inflater inflater, byte[] into, int from) throws DataFormatException {
+		int at = from;
+		while (at < into.length) {
+			int n = inflater.inflate(into, at, into.length - at);
+			if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+				return false;
+			}
+			at += n;
+		}
+		return true;
 	}
 
 	/**
