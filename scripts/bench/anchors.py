@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """The anchors of scripts/bench.sh: vipsthumbnail and Pillow with draft() on the same photos, one process and two
 in parallel, 256x256 centre crop, JPEG q85, warmed up. Prints one RESULT line per tool, process count and size
-class (median of the rounds). Needs Debian's libvips-tools and python3-pil.
+class (median of the rounds), with the CPU time per image (the processes' user + system time). Needs Debian's libvips-tools and python3-pil.
 
     scripts/bench/anchors.py CORPUS_DIR [ROUNDS]
+
+ANCHOR_PROCESSES="2" runs only two processes (default "1 2").
 """
 import glob
 import io
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,16 +37,19 @@ def pillow_worker(repeats, files):
     for path in files:  # warm-up
         one(path)
     start = time.monotonic()
+    cpu = time.process_time()
     for _ in range(repeats):
         for path in files:
             one(path)
-    print(repeats * len(files) / (time.monotonic() - start))
+    print(repeats * len(files) / (time.monotonic() - start), time.process_time() - cpu)
 
 
 def pillow(files, repeats, processes):
+    """Images per second, and CPU seconds per image."""
     workers = [subprocess.Popen([sys.executable, __file__, "--pillow-worker", str(repeats)] + rotate(files, i, processes),
                                 stdout=subprocess.PIPE, text=True) for i in range(processes)]
-    return sum(float(w.communicate()[0]) for w in workers)
+    answers = [w.communicate()[0].split() for w in workers]
+    return sum(float(a[0]) for a in answers), sum(float(a[1]) for a in answers) / (processes * repeats * len(files))
 
 
 def vips(files, repeats, processes, out):
@@ -52,12 +58,17 @@ def vips(files, repeats, processes, out):
                 "-o", os.path.join(out, "p%d-%%s.jpg[Q=85,strip]" % i)]
     environment = dict(os.environ, VIPS_CONCURRENCY="1")
     subprocess.run(command(0)[:2] + command(0)[-6:], check=True, env=environment)  # warm-up: page cache, libraries
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     running = [subprocess.Popen(command(i), env=environment) for i in range(processes)]
     for process in running:
         if process.wait() != 0:
             raise SystemExit("vipsthumbnail failed")
-    return processes * repeats * len(files) / (time.monotonic() - start)
+    elapsed = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    images = processes * repeats * len(files)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return images / elapsed, cpu / images
 
 
 def rotate(files, i, processes):
@@ -72,7 +83,7 @@ def main():
     try:
         for size_class, repeats in REPEATS.items():
             files = sorted(glob.glob(os.path.join(corpus, size_class + "-*.jpg")))
-            for processes in (1, 2):
+            for processes in [int(p) for p in os.environ.get("ANCHOR_PROCESSES", "1 2").split()]:
                 tools = []
                 if shutil.which("vipsthumbnail"):
                     tools.append(("vipsthumbnail", lambda: vips(files, repeats, processes, out)))
@@ -82,10 +93,11 @@ def main():
                 except ImportError:
                     pass
                 for name, run in tools:
-                    rates = [run() for _ in range(rounds)]
-                    print("RESULT anchor=%s processes=%d class=%s images_per_s=%.1f rounds=%s" % (
-                        name, processes, size_class, statistics.median(rates), ["%.1f" % r for r in rates]),
-                        flush=True)
+                    measured = [run() for _ in range(rounds)]
+                    rates = [m[0] for m in measured]
+                    print("RESULT anchor=%s processes=%d class=%s images_per_s=%.1f cpu_ms_per_image=%.2f rounds=%s" % (
+                        name, processes, size_class, statistics.median(rates),
+                        1000 * statistics.median(m[1] for m in measured), ["%.1f" % r for r in rates]), flush=True)
     finally:
         shutil.rmtree(out)
 

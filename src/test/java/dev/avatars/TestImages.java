@@ -117,6 +117,25 @@ public final class TestImages {
 		return withSegment(jpeg, 0xE1, concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff));
 	}
 
+	/**
+	 * The start of an ISO media (HEIF) picture: an {@code ftyp} box with {@code major} and {@code compatible}
+	 * brands, then a few bytes of a {@code meta} box, as iPhones (HEIC) and AVIF encoders write them.
+	 */
+	public static byte[] isoMedia(String major, String... compatible) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int size = 16 + 4 * compatible.length;
+		out.writeBytes(new byte[] { 0, 0, 0, (byte) size });
+		out.writeBytes(("ftyp" + major).getBytes(StandardCharsets.US_ASCII));
+		out.writeBytes(new byte[4]);
+		for (String brand : compatible) {
+			out.writeBytes(brand.getBytes(StandardCharsets.US_ASCII));
+		}
+		out.writeBytes(new byte[] { 0, 0, 0, 40 });
+		out.writeBytes("meta".getBytes(StandardCharsets.US_ASCII));
+		out.writeBytes(new byte[32]);
+		return out.toByteArray();
+	}
+
 	/** The JPEG with an APP2 ICC_PROFILE segment carrying {@code profile}. */
 	public static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
 		byte[] head = concat("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII), new byte[] { 1, 1 });

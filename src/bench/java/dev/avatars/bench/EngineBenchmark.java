@@ -1,5 +1,7 @@
 package dev.avatars.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import dev.avatars.thumbnail.Thumbnail;
@@ -28,7 +31,8 @@ import dev.avatars.thumbnail.Thumbnailer;
  * the square framed on the faces found ({@code avatars.thumbnail.crop}); without, squares only, centre crop.
  * {@code CLASSES}: a comma-separated subset of 02mp, 12mp, 24mp.
  *
- * Prints one {@code RESULT} line per class with the median of the rounds.
+ * Prints one {@code RESULT} line per class with the median of the rounds: images per second, and the workers'
+ * CPU time per image.
  */
 public final class EngineBenchmark {
 
@@ -56,13 +60,19 @@ public final class EngineBenchmark {
 				// Warm-up: JIT, the native library, each worker's buffers.
 				run(pool, thumbnailer, files, workers, Math.max(2, seconds / 2), circles);
 				double[] rates = new double[rounds];
+				double[] cpu = new double[rounds];
 				for (int round = 0; round < rounds; round++) {
-					rates[round] = run(pool, thumbnailer, files, workers, seconds, circles);
+					double[] measured = run(pool, thumbnailer, files, workers, seconds, circles);
+					rates[round] = measured[0];
+					cpu[round] = measured[1];
 				}
 				double[] sorted = rates.clone();
 				Arrays.sort(sorted);
-				System.out.printf(Locale.ROOT, "RESULT engine=%s workers=%d class=%s images_per_s=%.1f rounds=%s%s%n",
-						args[1], workers, sizeClass, sorted[rounds / 2], Arrays.toString(rates),
+				double[] sortedCpu = cpu.clone();
+				Arrays.sort(sortedCpu);
+				System.out.printf(Locale.ROOT,
+						"RESULT engine=%s workers=%d class=%s images_per_s=%.1f cpu_ms_per_image=%.2f rounds=%s%s%n",
+						args[1], workers, sizeClass, sorted[rounds / 2], sortedCpu[rounds / 2], Arrays.toString(rates),
 						(crop != null) ? " crop=" + args[5] + " circles=true" : "");
 			}
 		}
@@ -71,16 +81,24 @@ public final class EngineBenchmark {
 		}
 	}
 
-	/** Every worker renders the class's files in turn (each starting elsewhere) until time is up. */
-	private static double run(ExecutorService pool, Thumbnailer thumbnailer, List<Path> files, int workers,
+	/**
+	 * Every worker renders the class's files in turn (each starting elsewhere) until time is up.
+	 *
+	 * @return images per second, and the workers' CPU time per image in milliseconds (what a loaded, shared
+	 * machine distorts least)
+	 */
+	private static double[] run(ExecutorService pool, Thumbnailer thumbnailer, List<Path> files, int workers,
 			double seconds, boolean circles) throws Exception {
 		long start = System.nanoTime();
 		long deadline = start + (long) (seconds * 1e9);
 		AtomicInteger rendered = new AtomicInteger();
+		AtomicLong cpuNanos = new AtomicLong();
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		List<Future<?>> running = new ArrayList<>();
 		for (int worker = 0; worker < workers; worker++) {
 			int first = worker * files.size() / workers;
 			running.add(pool.submit(() -> {
+				long cpuStart = threads.getCurrentThreadCpuTime();
 				for (int i = first; System.nanoTime() < deadline; i++) {
 					List<Thumbnail> thumbnails = thumbnailer.render(files.get(i % files.size()), null, circles).squares();
 					if (thumbnails.size() != 3) {
@@ -88,13 +106,15 @@ public final class EngineBenchmark {
 					}
 					rendered.incrementAndGet();
 				}
+				cpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpuStart);
 				return null;
 			}));
 		}
 		for (Future<?> future : running) {
 			future.get();
 		}
-		return rendered.get() / ((System.nanoTime() - start) / 1e9);
+		return new double[] { rendered.get() / ((System.nanoTime() - start) / 1e9),
+				cpuNanos.get() / 1e6 / rendered.get() };
 	}
 
 	private static List<Path> files(Path corpus, String sizeClass) throws Exception {

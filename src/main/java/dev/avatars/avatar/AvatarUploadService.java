@@ -106,9 +106,7 @@ class AvatarUploadService {
 		try (InputStream in = Files.newInputStream(file)) {
 			head = in.readNBytes(ImageFormat.SIGNATURE_LENGTH);
 		}
-		return ImageFormat.sniff(head)
-			.orElseThrow(() -> new UploadRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Not a supported image",
-					"The file is not a JPEG, PNG, GIF, WebP or BMP image."));
+		return ImageFormat.sniff(head).orElseThrow(() -> ImageFormat.refusal(head));
 	}
 
 	private ImageHeader checkHeader(Path file, ImageFormat format) {

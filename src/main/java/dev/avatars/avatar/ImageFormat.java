@@ -3,6 +3,9 @@ package dev.avatars.avatar;
 import java.util.Arrays;
 import java.util.Optional;
 
+import dev.avatars.imageinfo.IsoMediaFormat;
+import org.springframework.http.HttpStatus;
+
 /**
  * The formats an upload may be, recognised by their magic bytes only: a client's file name and Content-Type are
  * claims, not facts.
@@ -11,8 +14,8 @@ public enum ImageFormat {
 
 	JPEG("jpg"), PNG("png"), GIF("gif"), WEBP("webp"), BMP("bmp");
 
-	/** Enough leading bytes for every signature below. */
-	static final int SIGNATURE_LENGTH = 18;
+	/** Enough leading bytes for every signature below, and to name a HEIC or AVIF file. */
+	static final int SIGNATURE_LENGTH = IsoMediaFormat.HEAD_LENGTH;
 
 	private final String extension;
 
@@ -41,6 +44,18 @@ public enum ImageFormat {
 			return Optional.of(BMP);
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Why a file that is none of these is refused: HEIC and AVIF by name, with the way out (Safari on iOS and
+	 * macOS converts HEIC to JPEG when the page asks for JPEG); anything else as not a supported image.
+	 */
+	static UploadRejectedException refusal(byte[] head) {
+		return IsoMediaFormat.of(head)
+			.map((format) -> new UploadRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+					format + " is not supported", IsoMediaFormat.refusal(format)))
+			.orElseGet(() -> new UploadRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Not a supported image",
+					"The file is not a JPEG, PNG, GIF, WebP or BMP image."));
 	}
 
 	/** "BM" alone is too weak a signature; the DIB header size that follows it has only a few legal values. */

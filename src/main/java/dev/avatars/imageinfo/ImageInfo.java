@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * What an image's headers state, every frame of it, read in one forward pass without decoding a pixel. A decoder
@@ -80,6 +82,17 @@ public record ImageInfo(Format format, int width, int height, int maxWidth, int 
 		}
 		if (b0 == 'B' && b1 == 'M') {
 			return BmpHeaders.read(input);
+		}
+		byte[] head = new byte[IsoMediaFormat.HEAD_LENGTH];
+		head[0] = (byte) b0;
+		head[1] = (byte) b1;
+		int length = 2;
+		for (int b; length < head.length && (b = input.read()) >= 0; length++) {
+			head[length] = (byte) b;
+		}
+		Optional<String> heif = IsoMediaFormat.of(Arrays.copyOf(head, length));
+		if (heif.isPresent()) {
+			throw new MalformedHeaderException(IsoMediaFormat.refusal(heif.get()));
 		}
 		throw new MalformedHeaderException("not a JPEG, PNG, GIF, WebP or BMP file");
 	}

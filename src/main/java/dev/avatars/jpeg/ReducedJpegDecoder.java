@@ -9,7 +9,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Decodes a sequential Huffman JPEG at one eighth or one quarter of its size, in plain Java.
+ * Decodes a sequential Huffman JPEG at one eighth or one quarter of its size, a progressive one at one eighth,
+ * in plain Java.
  *
  * <p>At 1/8 each 8×8 block becomes one pixel, the block's mean: libjpeg's own 1/8 scaling computes exactly this
  * from the DC coefficient. The rest of a block still has to be read past, and that is where decoders spend their
@@ -22,9 +23,14 @@ import java.util.Arrays;
  * path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a few levels of
  * libjpeg's.
  *
- * <p>It takes 8-bit baseline and extended JPEGs with one component (grey) or three (YCbCr, the chroma sampled
- * 1×1 and the luma up to 2×2; at 1/4 the luma 1×1 or 2×2), in one interleaved scan, with or without restart
- * markers. Anything else, and any damage it notices (a bad code, data that ends early, a missing restart
+ * <p>A progressive JPEG at 1/8 needs only its DC scans (the first ones and their successive-approximation
+ * refinements, interleaved or one component each, in any split of the bits): their coefficients are collected,
+ * and every AC scan is passed over without decoding. libjpeg's 1/8 uses only the DC coefficients too, so the
+ * pixels are the same; a libjpeg decode reads every scan. At 1/4 progressive files go to the full decoder.
+ *
+ * <p>It takes 8-bit baseline, extended and (at 1/8) progressive JPEGs with one component (grey) or three (YCbCr,
+ * the chroma sampled 1×1 and the luma up to 2×2; at 1/4 the luma 1×1 or 2×2), baseline ones in one interleaved
+ * scan, with or without restart markers. Anything else, and any damage it notices (a bad code, data that ends early, a missing restart
  * marker), gives {@code null}: the caller then leaves the file to a full decoder, which reads it or says why it
  * cannot.
  */
@@ -103,6 +109,9 @@ public final class ReducedJpegDecoder {
 
 	private int nextRestart;
 
+	/** Where the last scan's entropy-coded data ended: the marker after it, or the end of the file. */
+	private int scanEnd;
+
 	private ReducedJpegDecoder(byte[] data, int length, int reduction) {
 		this.data = data;
 		this.end = length;
@@ -136,6 +145,7 @@ public final class ReducedJpegDecoder {
 		Huffman[] acTables = new Huffman[4];
 		Frame frame = null;
 		int restartInterval = 0;
+		boolean progressive = false;
 		this.pos = 2;
 		while (true) {
 			if (u8(this.pos) != 0xFF) {
@@ -167,6 +177,13 @@ public final class ReducedJpegDecoder {
 						return null;
 					}
 				}
+				case 0xC2 -> {
+					// Progressive: at 1/8 only its DC scans are read; at 1/4 the AC ones would be needed too.
+					if (frame != null || this.reduction != 8 || (frame = Frame.read(this, segment)) == null) {
+						return null;
+					}
+					progressive = true;
+				}
 				case 0xDD -> {
 					if (segmentEnd - segment < 2) {
 						return null;
@@ -180,6 +197,9 @@ public final class ReducedJpegDecoder {
 					}
 				}
 				case 0xDA -> {
+					if (progressive) {
+						return (frame != null) ? progressive(frame, quant, dcTables, acTables, restartInterval) : null;
+					}
 					this.pos = segmentEnd;
 					return (frame != null) ? scan(frame, segment, quant, dcTables, acTables, restartInterval) : null;
 				}
@@ -193,6 +213,317 @@ public final class ReducedJpegDecoder {
 			}
 			this.pos = segmentEnd;
 		}
+	}
+
+	/**
+	 * A progressive JPEG at 1/8 from {@link #pos} (its first SOS) to EOI: each block's DC coefficient, which is
+	 * all 1/8 needs, from the DC scans (first and refining, interleaved or one component each); the AC scans are
+	 * passed over without decoding. Tables and restart intervals may change between scans.
+	 */
+	private Reduced progressive(Frame frame, int[][] quant, Huffman[] dcTables, Huffman[] acTables,
+			int restartInterval) {
+		int width = (frame.width + 7) / 8;
+		int height = (frame.height + 7) / 8;
+		if ((long) width * height > MAX_OUTPUT_PIXELS) {
+			return null;
+		}
+		Progressive state = new Progressive(frame);
+		int interval = restartInterval;
+		while (true) {
+			if (u8(this.pos) != 0xFF) {
+				return null;
+			}
+			int marker = u8(this.pos + 1);
+			if (marker == 0xFF) {
+				this.pos++;
+				continue;
+			}
+			if (marker == 0xD9) {
+				break;
+			}
+			int segment = this.pos + 4;
+			int segmentEnd = this.pos + 2 + u16(this.pos + 2);
+			if (segmentEnd < segment || segmentEnd > this.end) {
+				return null;
+			}
+			switch (marker) {
+				case 0xDB -> {
+					if (!readQuantTables(segment, segmentEnd, quant)) {
+						return null;
+					}
+				}
+				case 0xC4 -> {
+					if (!readHuffmanTables(segment, segmentEnd, dcTables, acTables)) {
+						return null;
+					}
+				}
+				case 0xDD -> {
+					if (segmentEnd - segment < 2) {
+						return null;
+					}
+					interval = u16(segment);
+				}
+				case 0xDA -> {
+					if (!progressiveScan(state, segment, segmentEnd, quant, dcTables, interval)) {
+						return null;
+					}
+					continue; // at the marker after the scan's data
+				}
+				default -> {
+					if (marker < 0xE0) {
+						return null;
+					}
+				}
+			}
+			this.pos = segmentEnd;
+		}
+		return state.toReduced(width, height);
+	}
+
+	/** Reads one scan of a progressive JPEG: a DC one into {@code state}, an AC one skipped. */
+	private boolean progressiveScan(Progressive state, int segment, int segmentEnd, int[][] quant,
+			Huffman[] dcTables, int restartInterval) {
+		Frame frame = state.frame;
+		int count = u8(segment);
+		if (count < 1 || count > frame.components() || segmentEnd != segment + 1 + 2 * count + 3) {
+			return false;
+		}
+		int spectrum = segment + 1 + 2 * count;
+		int start = u8(spectrum);
+		int stop = u8(spectrum + 1);
+		int high = u8(spectrum + 2) >> 4;
+		int low = u8(spectrum + 2) & 15;
+		if (start != 0) {
+			// An AC scan (one component, a band of coefficients): not needed at 1/8.
+			if (count != 1 || stop < start || stop > 63) {
+				return false;
+			}
+			this.pos = entropyEnd(segmentEnd);
+			return true;
+		}
+		if (stop != 0 || low > 13) {
+			return false;
+		}
+		int[] components = new int[count];
+		Huffman[] dc = new Huffman[count];
+		for (int j = 0; j < count; j++) {
+			int i = frame.indexOf(u8(segment + 1 + 2 * j));
+			int table = u8(segment + 2 + 2 * j) >> 4;
+			if (i < 0 || table > 3) {
+				return false;
+			}
+			for (int k = 0; k < j; k++) {
+				if (components[k] == i) {
+					return false;
+				}
+			}
+			components[j] = i;
+			// A first scan starts the component's coefficients; a refinement adds the next bit down.
+			if (high == 0) {
+				int[] q = quant[frame.quantTables[i]];
+				if (state.bits[i] >= 0 || (dc[j] = dcTables[table]) == null || q == null || q[0] == 0) {
+					return false;
+				}
+				state.quant[i] = q[0];
+			}
+			else if (state.bits[i] != high || low != high - 1) {
+				return false;
+			}
+		}
+		this.pos = segmentEnd;
+		this.restartCount = 0;
+		this.nextRestart = 0;
+		unstuff(restartInterval > 0);
+		if (!state.scan(this, components, dc, high == 0, low, restartInterval)) {
+			return false;
+		}
+		for (int i : components) {
+			state.bits[i] = low;
+		}
+		this.pos = this.scanEnd;
+		return true;
+	}
+
+	/** Where the entropy-coded data from {@code from} ends: its next marker other than a restart marker. */
+	private int entropyEnd(int from) {
+		byte[] in = this.data;
+		int p = from;
+		while (true) {
+			p = runWithoutFF(in, p, this.end);
+			int q = p + 1;
+			while (q < this.end && in[q] == (byte) 0xFF) {
+				q++;
+			}
+			if (q >= this.end) {
+				return this.end; // no marker: read as damage by the caller
+			}
+			int next = in[q] & 0xFF;
+			if (next != 0 && (next & 0xF8) != 0xD0) {
+				return q - 1;
+			}
+			p = q + 1;
+		}
+	}
+
+	/** The DC coefficients of a progressive JPEG's blocks, as its DC scans fill them in. */
+	private static final class Progressive {
+
+		final Frame frame;
+
+		/** Per component, whether a first DC scan was read (-1 not yet) and then its lowest bit so far. */
+		final int[] bits;
+
+		/** Per component, the DC quantisation step, fixed by its first scan. */
+		final int[] quant;
+
+		/** Per component, the DC coefficients of its blocks over whole MCUs. */
+		final int[][] coefficients;
+
+		final int[] strides;
+
+		final int h;
+
+		final int v;
+
+		final int mcusAcross;
+
+		final int mcusDown;
+
+		Progressive(Frame frame) {
+			this.frame = frame;
+			int count = frame.components();
+			boolean colour = count == 3;
+			this.h = colour ? frame.h[0] : 1;
+			this.v = colour ? frame.v[0] : 1;
+			this.mcusAcross = (frame.width + 8 * this.h - 1) / (8 * this.h);
+			this.mcusDown = (frame.height + 8 * this.v - 1) / (8 * this.v);
+			this.bits = new int[count];
+			Arrays.fill(this.bits, -1);
+			this.quant = new int[count];
+			this.coefficients = new int[count][];
+			this.strides = new int[count];
+			for (int i = 0; i < count; i++) {
+				this.strides[i] = this.mcusAcross * sampleH(i);
+				this.coefficients[i] = new int[this.strides[i] * this.mcusDown * sampleV(i)];
+			}
+		}
+
+		int sampleH(int i) {
+			return (this.frame.components() == 3) ? this.frame.h[i] : 1;
+		}
+
+		int sampleV(int i) {
+			return (this.frame.components() == 3) ? this.frame.v[i] : 1;
+		}
+
+		/**
+		 * Reads one DC scan's blocks: in MCUs when it holds several components, else the component's own blocks
+		 * row by row (only those inside the picture).
+		 */
+		boolean scan(ReducedJpegDecoder in, int[] components, Huffman[] dc, boolean first, int low,
+				int restartInterval) {
+			byte[] entropy = in.entropy;
+			int overrun = in.entropyLength * 8 + 64;
+			int[] pred = new int[components.length];
+			int bitPos = 0;
+			int unit = 0;
+			if (components.length == 1) {
+				int i = components[0];
+				int across = ((this.frame.width * sampleH(i) + this.h - 1) / this.h + 7) / 8;
+				int down = ((this.frame.height * sampleV(i) + this.v - 1) / this.v + 7) / 8;
+				int[] out = this.coefficients[i];
+				for (int y = 0; y < down; y++) {
+					for (int x = 0; x < across; x++, unit++) {
+						if (restartInterval > 0 && unit > 0 && unit % restartInterval == 0) {
+							if ((bitPos = in.restart(bitPos)) < 0) {
+								return false;
+							}
+							pred[0] = 0;
+						}
+						if ((bitPos = block(entropy, dc[0], first, low, pred, 0, out, y * this.strides[i] + x,
+								bitPos)) < 0 || bitPos > overrun) {
+							return false;
+						}
+					}
+				}
+				return in.finished(bitPos);
+			}
+			for (int my = 0; my < this.mcusDown; my++) {
+				for (int mx = 0; mx < this.mcusAcross; mx++, unit++) {
+					if (restartInterval > 0 && unit > 0 && unit % restartInterval == 0) {
+						if ((bitPos = in.restart(bitPos)) < 0) {
+							return false;
+						}
+						Arrays.fill(pred, 0);
+					}
+					for (int j = 0; j < components.length; j++) {
+						int i = components[j];
+						int hi = sampleH(i);
+						int vi = sampleV(i);
+						for (int by = 0; by < vi; by++) {
+							for (int bx = 0; bx < hi; bx++) {
+								int at = (my * vi + by) * this.strides[i] + mx * hi + bx;
+								if ((bitPos = block(entropy, dc[j], first, low, pred, j, this.coefficients[i], at,
+										bitPos)) < 0) {
+									return false;
+								}
+							}
+						}
+					}
+					if (bitPos > overrun) {
+						return false;
+					}
+				}
+			}
+			return in.finished(bitPos);
+		}
+
+		/** One block's DC: its difference (first scan), or its next bit (refinement). */
+		private static int block(byte[] entropy, Huffman dc, boolean first, int low, int[] pred, int j, int[] out,
+				int at, int bitPos) {
+			if (first) {
+				long read = dcDifference(entropy, dc, bitPos);
+				if ((int) read < 0) {
+					return -1;
+				}
+				pred[j] += (int) (read >> 32);
+				out[at] = pred[j] << low;
+				return (int) read;
+			}
+			if (window(entropy, bitPos) < 0) { // the top bit
+				out[at] |= 1 << low;
+			}
+			return bitPos + 1;
+		}
+
+		/** @return the picture at 1/8, or {@code null} when a component never had a DC scan */
+		Reduced toReduced(int width, int height) {
+			int count = this.frame.components();
+			byte[][] planes = new byte[count][];
+			for (int i = 0; i < count; i++) {
+				if (this.bits[i] < 0) {
+					return null;
+				}
+				// As a baseline block at 1/8: the DC times its step, over 8, level-shifted, rounded.
+				float step = this.quant[i] / 8f;
+				int[] coefficients = this.coefficients[i];
+				byte[] plane = new byte[coefficients.length];
+				for (int k = 0; k < plane.length; k++) {
+					int value = (int) (coefficients[k] * step + 128.5f);
+					plane[k] = (byte) ((value < 0) ? 0 : Math.min(value, 255));
+				}
+				planes[i] = plane;
+			}
+			if (count == 1) {
+				byte[] neutral = new byte[planes[0].length];
+				Arrays.fill(neutral, (byte) 128);
+				return new Reduced(width, height,
+						YCbCr.toBgr(planes[0], this.strides[0], neutral, neutral, this.strides[0], 1, 1, width, height));
+			}
+			return new Reduced(width, height, YCbCr.toBgr(planes[0], this.strides[0], planes[1], planes[2],
+					this.strides[1], this.h, this.v, width, height));
+		}
+
 	}
 
 	/** Reads each table into natural (row by row) order; the file stores them in zigzag order. */
@@ -598,6 +929,7 @@ public final class ReducedJpegDecoder {
 		byte[] in = this.data;
 		int p = this.pos;
 		int n = 0;
+		int scanEnd = this.end;
 		while (p < this.end) {
 			int run = runWithoutFF(in, p, this.end);
 			System.arraycopy(in, p, out, n, run - p);
@@ -620,9 +952,11 @@ public final class ReducedJpegDecoder {
 				this.restarts[this.restartCount++] = n;
 			}
 			else {
+				scanEnd = p - 2;
 				break;
 			}
 		}
+		this.scanEnd = scanEnd;
 		// Reading past the end finds zeros, as libjpeg's reader would; finished() tells whether it happened.
 		Arrays.fill(out, n, n + 8, (byte) 0);
 		this.entropy = out;
@@ -676,6 +1010,16 @@ public final class ReducedJpegDecoder {
 
 		int components() {
 			return this.ids.length;
+		}
+
+		/** @return the index of the component with {@code id}, or -1 */
+		int indexOf(int id) {
+			for (int i = 0; i < this.ids.length; i++) {
+				if (this.ids[i] == id) {
+					return i;
+				}
+			}
+			return -1;
 		}
 
 		static Frame read(ReducedJpegDecoder in, int at) {

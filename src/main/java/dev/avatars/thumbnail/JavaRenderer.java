@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class JavaRenderer {
 			throws IOException, UndecodableImageException {
 		BufferedImage square = (photo != null) ? reducedSquare(photo) : null;
 		if (square == null) {
-			square = decodeUprightSquare(original, crop);
+			square = decodeUprightSquare(original, crop, profileIgnoredByImageIo(photo));
 		}
 		boolean transparent = hasRealTransparency(square);
 		Thumbnail.OutputFormat format = transparent ? Thumbnail.OutputFormat.PNG : Thumbnail.OutputFormat.JPEG;
@@ -119,10 +120,26 @@ final class JavaRenderer {
 		if (reduced == null) {
 			return null;
 		}
-		return photo.orientation().apply(reduced.region(photo.storedIn(reduced.width(), reduced.height())));
+		BufferedImage square = reduced.region(photo.storedIn(reduced.width(), reduced.height()));
+		ColourTransform colour = photo.source().colour();
+		if (colour != null) {
+			// Converted as on the fast path: the decoder gives the picture's own colours, not sRGB.
+			colour.apply(((DataBufferInt) square.getRaster().getDataBuffer()).getData());
+		}
+		return photo.orientation().apply(square);
 	}
 
-	private BufferedImage decodeUprightSquare(Path original, Crop crop) throws IOException, UndecodableImageException {
+	/**
+	 * The embedded profile's conversion where ImageIO's reader leaves the colours as stored: the JDK's PNG reader
+	 * ignores iCCP (TwelveMonkeys' JPEG and WebP readers convert). Known only for PNG photos the fast path could
+	 * take; other tagged PNG pictures keep their stored colours.
+	 */
+	private static ColourTransform profileIgnoredByImageIo(Photo photo) {
+		return (photo != null && photo.source().kind() == NativeSource.Kind.PNG) ? photo.source().colour() : null;
+	}
+
+	private BufferedImage decodeUprightSquare(Path original, Crop crop, ColourTransform colour)
+			throws IOException, UndecodableImageException {
 		Orientation orientation = Orientation.read(original);
 		try (ImageInputStream input = new EndBoundedImageInputStream(original.toFile())) {
 			Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
@@ -149,7 +166,11 @@ final class JavaRenderer {
 				if (warnings.stream().anyMatch(JavaRenderer::meansTruncated)) {
 					throw new UndecodableImageException("not a decodable " + formatName + ": truncated data");
 				}
-				BufferedImage upright = orientation.apply(toSrgb(decoded));
+				BufferedImage srgb = toSrgb(decoded);
+				if (colour != null && srgb.getType() == BufferedImage.TYPE_INT_RGB) {
+					colour.apply(((DataBufferInt) srgb.getRaster().getDataBuffer()).getData());
+				}
+				BufferedImage upright = orientation.apply(srgb);
 				return cropToSquare(upright);
 			}
 			catch (EOFException ex) {

@@ -2,17 +2,30 @@ package dev.avatars.thumbnail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
- * A file the fast path can take, as its own headers describe it: an 8-bit opaque picture in sRGB that is
- * complete. Everything else (CMYK, 12-bit or arithmetic-coded JPEG, ICC-tagged colours, 16-bit, palette or
- * transparent PNG, WebP with alpha or animation, GIF, BMP, truncated files) is left to the pure-Java path,
- * which reads it right or says why it cannot.
+ * A file the fast path can take, as its own headers describe it: an 8-bit opaque picture, untagged (sRGB) or
+ * with an embedded RGB (grey for grey pictures) colour profile, that is complete. Everything else (CMYK, 12-bit
+ * or arithmetic-coded JPEG, a profile LittleCMS cannot read or of another colour space, one whose parts are
+ * missing, 16-bit, palette or transparent PNG, WebP with alpha or animation, GIF, BMP, truncated files) is left
+ * to the pure-Java path, which reads it right or says why it cannot.
  *
  * @param width stored width in pixels (before EXIF orientation)
  * @param height stored height in pixels
+ * @param colour the embedded profile's conversion to sRGB, applied after decoding; {@code null} for untagged and
+ * sRGB pictures
  */
-record NativeSource(Kind kind, int width, int height) {
+record NativeSource(Kind kind, int width, int height, ColourTransform colour) {
+
+	/** Larger profiles (real ones are a few kilobytes, LUT-based ones a few hundred) go to the pure-Java path. */
+	private static final int MAX_PROFILE_BYTES = 4 * 1024 * 1024;
+
+	NativeSource(Kind kind, int width, int height) {
+		this(kind, width, height, null);
+	}
 
 	enum Kind {
 
@@ -48,6 +61,8 @@ record NativeSource(Kind kind, int width, int height) {
 			return null;
 		}
 		NativeSource frame = null;
+		int components = 0;
+		IccChunks icc = null;
 		int pos = 2;
 		while (pos + 4 <= end) {
 			if (u8(bytes, pos) != 0xFF) {
@@ -67,20 +82,26 @@ record NativeSource(Kind kind, int width, int height) {
 			if (length < 2) {
 				return null;
 			}
-			if (marker == 0xE2 && startsWith(bytes, segment, "ICC_PROFILE")) {
-				return null;
+			if (marker == 0xE2 && length >= 16 && startsWith(bytes, segment, "ICC_PROFILE\0")) {
+				icc = (icc != null) ? icc : new IccChunks();
+				if (!icc.add(u8(bytes, segment + 12), u8(bytes, segment + 13), bytes, segment + 14, length - 16)) {
+					return null;
+				}
 			}
 			if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
 				// Baseline, extended and progressive Huffman only; 8-bit grey or YCbCr only (4 components: CMYK).
 				boolean supported = marker <= 0xC2 && u8(bytes, segment) == 8;
-				int components = u8(bytes, segment + 5);
+				components = u8(bytes, segment + 5);
 				if (!supported || (components != 1 && components != 3) || frame != null) {
 					return null;
 				}
 				frame = new NativeSource(Kind.JPEG, u16(bytes, segment + 3), u16(bytes, segment + 1));
 			}
 			if (marker == 0xDA) {
-				return (frame != null && frame.width > 0 && frame.height > 0) ? frame : null;
+				if (frame == null || frame.width <= 0 || frame.height <= 0) {
+					return null;
+				}
+				return (icc == null) ? frame : tagged(frame, icc.profile(), components);
 			}
 			pos += 2 + length;
 		}
@@ -100,19 +121,23 @@ record NativeSource(Kind kind, int width, int height) {
 		if (bitDepth != 8 || (colourType != 0 && colourType != 2) || width <= 0 || height <= 0) {
 			return null;
 		}
+		byte[] profile = null;
 		int pos = 8;
 		while (pos + 12 <= end) {
 			long length = bytes.getInt(pos) & 0xFFFFFFFFL;
 			int type = bytes.getInt(pos + 4);
-			if (type == 0x74524E53 || type == 0x69434350) { // tRNS (transparency), iCCP (colour profile)
+			long next = pos + 12L + length;
+			if (type == 0x74524E53 || next > end) { // tRNS (transparency)
 				return null;
+			}
+			if (type == 0x69434350) { // iCCP (colour profile): name, 0, method 0, zlib data
+				if (profile != null || (profile = inflatedProfile(bytes, pos + 8, (int) length)) == null) {
+					return null;
+				}
 			}
 			if (type == 0x49454E44) { // IEND
-				return new NativeSource(Kind.PNG, width, height);
-			}
-			long next = pos + 12L + length;
-			if (next > end) {
-				return null;
+				NativeSource source = new NativeSource(Kind.PNG, width, height);
+				return (profile == null) ? source : tagged(source, profile, (colourType == 0) ? 1 : 3);
 			}
 			pos = (int) next;
 		}
@@ -135,15 +160,23 @@ record NativeSource(Kind kind, int width, int height) {
 			int height = (bytes.getShort(frame + 8) & 0x3FFF);
 			return (width > 0 && height > 0) ? new NativeSource(Kind.WEBP, width, height) : null;
 		}
-		if (chunk == 0x58385056) { // "VP8X": extended; take it only without alpha, animation or ICC profile
+		if (chunk == 0x58385056) { // "VP8X": extended; take it only without alpha or animation
 			int flags = u8(bytes, 20);
-			if ((flags & (0x10 | 0x02 | 0x20)) != 0) {
+			if ((flags & (0x10 | 0x02)) != 0) {
 				return null;
 			}
 			int width = 1 + u24le(bytes, 24);
 			int height = 1 + u24le(bytes, 27);
 			// The canvas is a claim; OpenCV decodes the VP8 frame, which must be exactly as large.
-			return vp8FrameIs(bytes, riffEnd, width, height) ? new NativeSource(Kind.WEBP, width, height) : null;
+			if (!vp8FrameIs(bytes, riffEnd, width, height)) {
+				return null;
+			}
+			NativeSource source = new NativeSource(Kind.WEBP, width, height);
+			if ((flags & 0x20) == 0) {
+				return source;
+			}
+			byte[] profile = webpProfile(bytes, riffEnd);
+			return (profile == null) ? null : tagged(source, profile, 3);
 		}
 		// "VP8L" (lossless) may carry alpha; the careful path checks the pixels.
 		return null;
@@ -167,6 +200,137 @@ record NativeSource(Kind kind, int width, int height) {
 			pos += 8 + size + (size & 1);
 		}
 		return false;
+	}
+
+	/** The ICCP chunk's bytes; it comes before the image data. */
+	private static byte[] webpProfile(ByteBuffer bytes, long riffEnd) {
+		long pos = 12 + 8 + 10; // RIFF header, VP8X chunk
+		for (int chunks = 0; chunks < 64 && pos + 8 <= riffEnd; chunks++) {
+			int chunk = bytes.getInt((int) pos);
+			long size = bytes.getInt((int) pos + 4) & 0xFFFFFFFFL;
+			if (chunk == 0x50434349) { // "ICCP"
+				if (size > MAX_PROFILE_BYTES || pos + 8 + size > riffEnd) {
+					return null;
+				}
+				byte[] profile = new byte[(int) size];
+				bytes.get((int) pos + 8, profile);
+				return profile;
+			}
+			pos += 8 + size + (size & 1);
+		}
+		return null;
+	}
+
+	/** The profile of a PNG iCCP chunk's data at {@code at}, inflated; {@code null} when damaged or too large. */
+	private static byte[] inflatedProfile(ByteBuffer bytes, int at, int length) {
+		int name = 0;
+		while (name < Math.min(length, 80) && bytes.get(at + name) != 0) {
+			name++;
+		}
+		int data = name + 2;
+		if (name == 0 || data > length || bytes.get(at + name + 1) != 0) {
+			return null;
+		}
+		byte[] compressed = new byte[length - data];
+		bytes.get(at + data, compressed);
+		Inflater inflater = new Inflater();
+		try {
+			inflater.setInput(compressed);
+			// A profile states its size in its first four bytes: nothing larger is inflated (nor allocated).
+			byte[] header = new byte[128];
+			if (!inflateFully(inflater, header, 0) || inflater.finished()) {
+				return null;
+			}
+			int size = ByteBuffer.wrap(header).getInt(0);
+			if (size <= 128 || size > MAX_PROFILE_BYTES) {
+				return null;
+			}
+			byte[] profile = Arrays.copyOf(header, size);
+			if (!inflateFully(inflater, profile, 128)) {
+				return null;
+			}
+			// Exactly the stated size, then the end of the stream.
+			return (inflater.finished() || inflater.inflate(new byte[1]) == 0 && inflater.finished()) ? profile : null;
+		}
+		catch (DataFormatException ex) {
+			return null;
+		}
+		finally {
+			inflater.end();
+		}
+	}
+
+	/** Fills {@code into} from {@code from} on; false when the stream ends (or stalls) first. */
+	private static boolean inflateFully(Inflater inflater, byte[] into, int from) throws DataFormatException {
+		int at = from;
+		while (at < into.length) {
+			int n = inflater.inflate(into, at, into.length - at);
+			if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+				return false;
+			}
+			at += n;
+		}
+		return true;
+	}
+
+	/**
+	 * The source with its profile's conversion, without one for sRGB; {@code null} (the pure-Java path) when the
+	 * profile cannot be used for a picture of {@code channels} colour channels.
+	 */
+	private static NativeSource tagged(NativeSource source, byte[] profile, int channels) {
+		if (profile == null) {
+			return null;
+		}
+		ColourTransform colour = ColourTransform.forProfile(profile, channels);
+		if (colour == null) {
+			return null;
+		}
+		return (colour == ColourTransform.NONE) ? source
+				: new NativeSource(source.kind, source.width, source.height, colour);
+	}
+
+	/**
+	 * A profile in APP2 segments of at most 64 KB each, numbered 1 to their count: they may come in any order,
+	 * and one missing, repeated or numbered beyond the count makes the profile unreadable.
+	 */
+	private static final class IccChunks {
+
+		private byte[][] chunks;
+
+		private int size;
+
+		boolean add(int sequence, int count, ByteBuffer bytes, int from, int length) {
+			if (count == 0 || sequence == 0 || sequence > count || length < 0
+					|| (this.chunks != null && this.chunks.length != count)) {
+				return false;
+			}
+			if (this.chunks == null) {
+				this.chunks = new byte[count][];
+			}
+			if (this.chunks[sequence - 1] != null || this.size + length > MAX_PROFILE_BYTES) {
+				return false;
+			}
+			byte[] chunk = new byte[length];
+			bytes.get(from, chunk);
+			this.chunks[sequence - 1] = chunk;
+			this.size += length;
+			return true;
+		}
+
+		/** @return the profile, or {@code null} when a part is missing */
+		byte[] profile() {
+			byte[] profile = new byte[this.size];
+			int at = 0;
+			for (byte[] chunk : this.chunks) {
+				if (chunk == null) {
+					return null;
+				}
+				System.arraycopy(chunk, 0, profile, at, chunk.length);
+				at += chunk.length;
+			}
+			return profile;
+		}
+
 	}
 
 	private static boolean startsWith(ByteBuffer bytes, int offset, String ascii) {

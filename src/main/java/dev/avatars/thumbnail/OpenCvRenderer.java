@@ -118,6 +118,11 @@ final class OpenCvRenderer {
 				Mat resized = new Mat();
 				renderings.add(resized);
 				Imgproc.resize(from, resized, new Size(size, size), 0, 0, interpolation);
+				if (from == upright) {
+					// An embedded profile's conversion on the largest thumbnail, not the larger square: a
+					// fraction of the pixels, and the smaller sizes are made from it already converted.
+					toSrgb(resized, photo.source().colour());
+				}
 				if (!Imgcodecs.imencode(".jpg", resized, out, params)) {
 					throw new IOException("OpenCV could not encode a JPEG thumbnail");
 				}
@@ -165,6 +170,18 @@ final class OpenCvRenderer {
 			throw new IOException("OpenCV could not encode a PNG thumbnail");
 		}
 		return out.toArray();
+	}
+
+	/** Converts a rendering to sRGB with the embedded profile's transform, in place; none: untagged. */
+	private static void toSrgb(Mat region, ColourTransform colour) {
+		if (colour == null) {
+			return;
+		}
+		int pixels = (int) region.total();
+		byte[] bgr = new byte[pixels * 3];
+		region.get(0, 0, bgr);
+		colour.apply(bgr, 0, pixels, true);
+		region.put(0, 0, bgr);
 	}
 
 	private static Mat smallestAtLeast(Mat square, List<Mat> renderings, int size) {

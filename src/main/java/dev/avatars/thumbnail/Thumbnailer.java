@@ -109,7 +109,7 @@ public final class Thumbnailer {
 		else {
 			this.openCvRenderer = new OpenCvRenderer(copy, jpegQuality, reducer);
 			description = "OpenCV " + NativeOpenCv.version() + " for JPEG, PNG and WebP photos; pure Java for"
-					+ " CMYK, 16-bit, palette, transparent, colour-managed and GIF pictures";
+					+ " CMYK, 16-bit, palette, transparent and GIF pictures and colour profiles it cannot convert";
 		}
 		if (cropMode == CropMode.FACE && this.openCvRenderer != null) {
 			this.detector = loadDetector();

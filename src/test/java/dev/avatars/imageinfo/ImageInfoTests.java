@@ -84,6 +84,17 @@ class ImageInfoTests {
 	}
 
 	@Test
+	void heicAndAvifAreNamedWithTheWayOut() {
+		assertThatThrownBy(() -> read(TestImages.isoMedia("heic", "mif1", "heic"))).isInstanceOf(MalformedHeaderException.class)
+			.hasMessage("HEIC pictures are not supported; send a JPEG, PNG or WebP.");
+		assertThatThrownBy(() -> read(TestImages.isoMedia("avif", "avif", "mif1"))).isInstanceOf(MalformedHeaderException.class)
+			.hasMessage("AVIF pictures are not supported; send a JPEG, PNG or WebP.");
+		// An MP4 video has an ftyp box too, without a picture brand.
+		assertThatThrownBy(() -> read(TestImages.isoMedia("isom", "isom", "mp41"))).isInstanceOf(MalformedHeaderException.class)
+			.hasMessage("not a JPEG, PNG, GIF, WebP or BMP file");
+	}
+
+	@Test
 	void headersCutShortOrForeignAreMalformed() {
 		assertThatThrownBy(() -> read(TestImages.truncatedJpeg(40))).isInstanceOf(MalformedHeaderException.class);
 		assertThatThrownBy(() -> read(TestImages.HTML)).isInstanceOf(MalformedHeaderException.class)

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the stated size, rounded up, or {@code null} (the file is left to libjpeg or ImageIO); never an exception, and
  * each file within {@link #LIMIT_MILLIS} of CPU. The seeds are the JPEGs the upload meets: the JDK's encoder
  * (baseline 4:2:0, progressive, grey, restart markers), libjpeg-turbo's through OpenCV (4:4:4, 4:2:2, 4:2:0,
- * grey, restart markers, sizes that are not whole blocks), the shipped test photos (EXIF, GPS, CMYK), and seeds
+ * grey, restart markers, progressive, sizes that are not whole blocks), progressive files with jpegtran's scan
+ * scripts, the shipped test photos (EXIF, GPS, CMYK), and seeds
  * with EXIF orientation and an ICC profile. Mutant {@code n} is {@code new Mutator(seeds()).mutant(n)}: bit flips,
  * edge values, truncation, JPEG segments copied or dropped, segment lengths and SOF dimensions changed.
  */
@@ -77,6 +78,15 @@ class ReducedJpegDecoderFuzzTests {
 		seeds.add(new Seed("libjpeg-444-restarts.jpg", libjpeg(colour, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, 5)));
 		seeds.add(new Seed("libjpeg-grey.jpg", libjpeg(grey, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, 0)));
 		seeds.add(new Seed("libjpeg-grey-restarts.jpg", libjpeg(grey, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, 1)));
+		MatOfByte progressive = new MatOfByte();
+		Imgcodecs.imencode(".jpg", colour, progressive, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 90,
+				Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444,
+				Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1));
+		seeds.add(new Seed("libjpeg-progressive-444.jpg", progressive.toArray()));
+		// jpegtran's scan scripts: DC split in three steps and per component, restart markers in every scan.
+		for (String name : List.of("dc-mixed-422.jpg", "dc-per-component-420.jpg", "dc-two-steps-restart-420.jpg")) {
+			seeds.add(new Seed("progressive/" + name, TestImages.resource("progressive/" + name)));
+		}
 		return seeds;
 	}
 
@@ -104,7 +114,7 @@ class ReducedJpegDecoderFuzzTests {
 		return out.toArray();
 	}
 
-	/** The mutants start from pictures the decoder reads, and from some it leaves to others (progressive, CMYK). */
+	/** The mutants start from pictures the decoder reads, and from some it leaves to others (CMYK; progressive at 1/4). */
 	@Test
 	void theSeedsAreReadAtTheirSizeOrLeftAsTheyShouldBe() {
 		Map<String, String> outcomes = new TreeMap<>();
@@ -120,10 +130,12 @@ class ReducedJpegDecoderFuzzTests {
 		Map<String, String> expected = new TreeMap<>();
 		for (Seed seed : seeds()) {
 			int[] size = JpegSize.of(seed.bytes());
-			boolean left = seed.name().contains("progressive") || seed.name().contains("cmyk");
+			boolean progressive = seed.name().contains("progressive");
+			boolean left = seed.name().contains("cmyk");
 			for (int reduction : new int[] { 8, 4 }) {
-				// At 1/4 only luma sampled 1×1 or 2×2: not 4:2:2.
-				boolean leftHere = left || (reduction == 4 && seed.name().contains("422"));
+				// At 1/4 only baseline, luma sampled 1×1 or 2×2: not 4:2:2, not progressive.
+				boolean leftHere = left
+						|| (reduction == 4 && (progressive || seed.name().contains("422")));
 				expected.put(seed.name() + " 1/" + reduction, leftHere ? "left"
 						: ceil(size[0], reduction) + "x" + ceil(size[1], reduction) + " of " + size[0] + "x" + size[1]);
 			}

@@ -161,7 +161,10 @@ class ReducedJpegDecoderTests {
 		byte[] cmyk = TestImages.resource("cmyk.jpg");
 		byte[] png = TestImages.png(64, 64);
 
-		assertThat(ReducedJpegDecoder.decode(progressive.toArray(), (int) progressive.total(), reduction)).isNull();
+		if (reduction == 4) {
+			// At 1/8 a progressive file's DC scans are enough (ProgressiveJpegTests).
+			assertThat(ReducedJpegDecoder.decode(progressive.toArray(), (int) progressive.total(), reduction)).isNull();
+		}
 		assertThat(ReducedJpegDecoder.decode(fourOneOne, fourOneOne.length, reduction)).isNull();
 		assertThat(ReducedJpegDecoder.decode(cmyk, cmyk.length, reduction)).isNull();
 		assertThat(ReducedJpegDecoder.decode(png, png.length, reduction)).isNull();
