@@ -1,0 +1,177 @@
+package dev.avatars.thumbnail;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.dnn.Dnn;
+import org.opencv.dnn.Net;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Where the CPU time of face detection and the round variants goes (docs/FACES.md, "Cost"), part by part, on the
+ * 1/8 decodes of the 12 MP photographs and their 256/128/64 squares. Parts interleaved round by round in one
+ * JVM; CPU time of this thread per photo (and of the whole process, to see whether OpenCV works on threads of
+ * its own), medians.
+ *
+ * <pre>
+ * java ... FaceCostProbe CORPUS_DIR ROUNDS [PART,PART,...]
+ * </pre>
+ *
+ * Parts: {@code detect} (FaceDetector.detect), {@code forward} (the model alone; {@code forward-nowinograd},
+ * {@code forward-nofusion}: with those options of the net off), {@code area} / {@code linear}
+ * (scaling the 1/8 decode to the model's 192 pixels), {@code blob} (blobFromImage of a 192×192 picture),
+ * {@code circle} (the three round PNGs as the renderer makes them), {@code encode} (their PNG encoding alone),
+ * {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise kept),
+ * {@code levelN} (IMWRITE_PNG_COMPRESSION N, which also turns on libpng's adaptive filters).
+ */
+public final class FaceCostProbe {
+
+	private FaceCostProbe() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (!NativeOpenCv.available()) {
+			throw new IllegalStateException(NativeOpenCv.failure());
+		}
+		Path corpus = Path.of(args[0]);
+		int rounds = Integer.parseInt(args[1]);
+		String[] parts = (args.length > 2) ? args[2].split(",")
+				: new String[] { "detect", "forward", "area", "linear", "blob", "circle", "encode" };
+		List<Path> files;
+		try (Stream<Path> listing = Files.list(corpus)) {
+			files = listing.filter((f) -> f.getFileName().toString().startsWith("12mp-")).sorted().toList();
+		}
+		List<Mat> smalls = new ArrayList<>();
+		List<Mat> squares = new ArrayList<>();
+		List<Mat> rounded = new ArrayList<>();
+		for (Path file : files) {
+			Mat small = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_REDUCED_COLOR_8);
+			smalls.add(small);
+			int side = Math.min(small.cols(), small.rows());
+			Mat from = small.submat(0, side, 0, side);
+			for (int size : new int[] { 256, 128, 64 }) {
+				Mat square = new Mat();
+				Imgproc.resize(from, square, new Size(size, size), 0, 0, Imgproc.INTER_AREA);
+				squares.add(square);
+				Mat round = new Mat();
+				circle(square, round, new MatOfByte());
+				rounded.add(round);
+				from = square;
+			}
+		}
+		FaceDetector detector = FaceDetector.load();
+		Net net = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		Net noWinograd = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		noWinograd.enableWinograd(false);
+		Net noFusion = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		noFusion.enableFusion(false);
+		Mat input = new Mat(192, 192, CvType.CV_8UC3, new Scalar(90, 120, 150));
+		Mat blob = Dnn.blobFromImage(input, 1 / 127.5, new Size(192, 192), new Scalar(127.5, 127.5, 127.5), true, false);
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+			.getOperatingSystemMXBean();
+		List<List<Double>> times = new ArrayList<>();
+		List<List<Double>> processTimes = new ArrayList<>();
+		long[] bytes = new long[parts.length];
+		for (int p = 0; p < parts.length; p++) {
+			times.add(new ArrayList<>());
+			processTimes.add(new ArrayList<>());
+		}
+		Mat round = new Mat();
+		MatOfByte out = new MatOfByte();
+		for (int r = -2; r < rounds; r++) {
+			for (int p = 0; p < parts.length; p++) {
+				String part = parts[p];
+				long start = threads.getCurrentThreadCpuTime();
+				long processStart = os.getProcessCpuTime();
+				long total = 0;
+				for (int i = 0; i < smalls.size(); i++) {
+					Mat small = smalls.get(i);
+					Mat o = new Mat();
+					if (part.equals("detect")) {
+						detector.detect(small, Orientation.NORMAL);
+					}
+					else if (part.startsWith("forward")) {
+						Net which = part.equals("forward-nowinograd") ? noWinograd
+								: part.equals("forward-nofusion") ? noFusion : net;
+						List<Mat> outputs = new ArrayList<>();
+						which.setInput(blob);
+						which.forward(outputs, which.getUnconnectedOutLayersNames());
+						outputs.forEach(Mat::release);
+					}
+					else if (part.equals("area") || part.equals("linear")) {
+						Imgproc.resize(small, o, new Size(192, 144), 0, 0,
+								part.equals("area") ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+					}
+					else if (part.equals("blob")) {
+						o.release();
+						o = Dnn.blobFromImage(input, 1 / 127.5, new Size(192, 192), new Scalar(127.5, 127.5, 127.5),
+								true, false);
+					}
+					else {
+						for (int s = 3 * i; s < 3 * i + 3; s++) {
+							if (part.equals("circle")) {
+								total += circle(squares.get(s), round, out);
+								continue;
+							}
+							MatOfInt params = part.startsWith("strategy")
+									? new MatOfInt(Imgcodecs.IMWRITE_PNG_STRATEGY, Integer.parseInt(part.substring(8)))
+									: part.startsWith("level")
+											? new MatOfInt(Imgcodecs.IMWRITE_PNG_COMPRESSION,
+													Integer.parseInt(part.substring(5)))
+											: new MatOfInt();
+							Imgcodecs.imencode(".png", rounded.get(s), out, params);
+							total += out.total();
+							params.release();
+						}
+					}
+					o.release();
+				}
+				if (r >= 0) {
+					times.get(p).add((threads.getCurrentThreadCpuTime() - start) / 1e6 / smalls.size());
+					processTimes.get(p).add((os.getProcessCpuTime() - processStart) / 1e6 / smalls.size());
+					bytes[p] = total / smalls.size();
+				}
+			}
+		}
+		for (int p = 0; p < parts.length; p++) {
+			double[] sorted = times.get(p).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+			double[] process = processTimes.get(p).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+			System.out.printf(Locale.ROOT, "RESULT part=%s ms_per_photo=%.2f process_ms_per_photo=%.2f bytes=%d rounds=%s%n",
+					parts[p], sorted[sorted.length / 2], process[process.length / 2], bytes[p], Arrays.toString(sorted));
+		}
+	}
+
+	private static byte[] modelBytes() throws java.io.IOException {
+		try (InputStream in = FaceDetector.class.getResourceAsStream("/models/blazeface/face_detection_full_range.tflite")) {
+			return in.readAllBytes();
+		}
+	}
+
+	/** What OpenCvRenderer.circle does (private there): the three PNG bytes' length. */
+	private static long circle(Mat square, Mat round, MatOfByte out) {
+		Imgproc.cvtColor(square, round, Imgproc.COLOR_BGR2BGRA);
+		byte[] bgra = new byte[(int) (round.total() * 4)];
+		round.get(0, 0, bgra);
+		CircleMask.applyToBgra(bgra, square.cols());
+		round.put(0, 0, bgra);
+		Imgcodecs.imencode(".png", round, out);
+		return out.total();
+	}
+
+}
