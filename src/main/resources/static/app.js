@@ -286,6 +286,7 @@ function showAvatar(avatar) {
   badge.textContent = statusLabel(avatar.status);
   badge.className = `badge ${avatar.status}`;
   $('my-error').textContent = avatar.status === 'FAILED' ? avatar.error || '' : '';
+  $('remove-avatar').hidden = avatar.status === 'NONE';
   const img = $('my-avatar');
   // The versioned URL changes exactly when the picture does, so this swaps the image only then.
   if (img.getAttribute('src') !== roundUrl(avatar.thumbnailUrl)) {
@@ -306,6 +307,20 @@ function showAvatar(avatar) {
   }
   pollWhilePending();
 }
+
+$('remove-avatar').addEventListener('click', async () => {
+  if (!window.confirm('Remove your picture? Your initials show instead.')) {
+    return;
+  }
+  try {
+    await api('DELETE', `/api/users/${state.session.id}/avatar`);
+  } catch (error) {
+    $('my-error').textContent = error.message;
+    return;
+  }
+  await refreshMyAvatar();
+  refreshPeople();
+});
 
 /** Which square the ready avatar kept, in words: the person's, the one framed on a face, or the centre. */
 function framingLabel(avatar) {

@@ -164,7 +164,8 @@ class MultiInstanceS3IT {
 			}
 			rendered += Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)"));
 			assertThat(rendered).as("each avatar rendered once, wherever").isEqualTo(count);
-			assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(3 * count);
+			// Three sizes, each square and round.
+			assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(6 * count);
 			assertThat(this.s3.keys(BUCKET, "originals/")).hasSize(count);
 
 			// Every thumbnail from either instance, whichever process rendered it.
@@ -184,6 +185,11 @@ class MultiInstanceS3IT {
 						assertThat(image.getWidth()).as("user %d size %d from %s", id, size, instance.baseUrl())
 							.isEqualTo(size);
 					}
+					HttpResponse<byte[]> round = http.send(HttpRequest
+						.newBuilder(URI.create(instance.baseUrl() + url + "&size=64&shape=circle"))
+						.build(), HttpResponse.BodyHandlers.ofByteArray());
+					assertThat(round.statusCode()).isEqualTo(200);
+					assertThat(round.headers().firstValue("Content-Type")).hasValue("image/png");
 				}
 			}
 			assertNothingKeptOnDisk();
@@ -226,7 +232,7 @@ class MultiInstanceS3IT {
 			}
 			assertThat(instances.get(0).get("/api/jobs/thumbnails/runs").body()).contains("\"trigger\":\"CLI\"")
 				.contains("\"finishedAt\":null");
-			assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(3 * ids.size());
+			assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(6 * ids.size());
 		}
 		finally {
 			close(instances);

@@ -172,13 +172,24 @@ class PageBrowserTests extends ApiTestSupport {
 		assertThat(badge()).isEqualTo("Ready");
 		screenshot("page-refusal.png");
 
+		// The owner removes the picture: the initials again, here and in the grid.
+		browser.findElement(By.id("remove-avatar")).click();
+		browser.switchTo().alert().accept();
+		until(() -> badge().equals("No picture yet"));
+		until(() -> !browser.findElement(By.id("my-avatar")).getAttribute("src").contains("?v="));
+		until(() -> browser.findElements(By.cssSelector("#people img[src*='?v=']")).isEmpty());
+		assertThat(browser.findElement(By.id("remove-avatar")).isDisplayed()).isFalse();
+		assertThat(this.jdbc.sql("SELECT status FROM avatars a JOIN users u ON u.id = a.user_id WHERE u.username = 'ada'")
+			.query(String.class)
+			.single()).isEqualTo("NONE");
+
 		// The session ends under the page (expired, or signed out in another tab): the API's words show.
 		browser.manage().deleteCookieNamed("JSESSIONID");
 		browser.findElement(By.id("file-input")).sendKeys(fixture("quadrants.jpg").toString());
 		until(() -> browser.findElement(By.id("crop-box")).isDisplayed());
 		browser.findElement(By.id("upload-button")).click();
 		until(() -> browser.findElement(By.id("upload-message")).getText().equals("Sign in to change an avatar."));
-		assertThat(badge()).isEqualTo("Ready");
+		assertThat(badge()).isEqualTo("No picture yet");
 		open();
 	}
 
