@@ -149,7 +149,7 @@ class SlowClientTests extends ApiTestSupport {
 			out.flush();
 			// Then nothing at all: no byte to measure a rate on, only the connector's read timeout.
 			long start = System.nanoTime();
-			Exchange exchange = readWhileSilent(socket, start + Duration.ofSeconds(10).toNanos());
+			Exchange exchange = exchange(socket, start + Duration.ofSeconds(10).toNanos(), false, true);
 
 			assertThat(exchange.answer()).startsWith("HTTP/1.1 408 ")
 				.contains("Content-Type: application/problem+json", "\"status\":408",
@@ -159,27 +159,6 @@ class SlowClientTests extends ApiTestSupport {
 		}
 		assertThat(avatarStatus(id)).isEqualTo("NONE");
 		assertThat(storedFiles()).isEmpty();
-	}
-
-	private static Exchange readWhileSilent(Socket socket, long deadline) throws IOException {
-		ByteArrayOutputStream answer = new ByteArrayOutputStream();
-		byte[] buffer = new byte[4096];
-		while (System.nanoTime() < deadline) {
-			try {
-				int read = socket.getInputStream().read(buffer);
-				if (read < 0) {
-					return new Exchange(answer.toString(StandardCharsets.UTF_8), true);
-				}
-				answer.write(buffer, 0, read);
-			}
-			catch (SocketTimeoutException ex) {
-				// nothing yet
-			}
-			catch (IOException ex) {
-				return new Exchange(answer.toString(StandardCharsets.UTF_8), true); // reset
-			}
-		}
-		return new Exchange(answer.toString(StandardCharsets.UTF_8), false);
 	}
 
 	@Test
@@ -207,7 +186,7 @@ class SlowClientTests extends ApiTestSupport {
 			out.write('-');
 			out.flush();
 			long start = System.nanoTime();
-			Exchange exchange = readWhileTrickling(socket, start + Duration.ofSeconds(8).toNanos(), false);
+			Exchange exchange = exchange(socket, start + Duration.ofSeconds(8).toNanos(), true, false);
 			assertThat(exchange.answer()).startsWith("HTTP/1.1 404 ");
 			assertThat(exchange.closed()).as("closed while the body still trickles").isTrue();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8)); // grace 5 s
@@ -222,7 +201,7 @@ class SlowClientTests extends ApiTestSupport {
 			out.write(head.getBytes(StandardCharsets.US_ASCII));
 			out.write(first);
 			out.flush();
-			Exchange exchange = readWhileTrickling(socket, System.nanoTime() + Duration.ofSeconds(8).toNanos(), true);
+			Exchange exchange = exchange(socket, System.nanoTime() + Duration.ofSeconds(8).toNanos(), true, true);
 			assertThat(exchange.closed()).as("closed after answering").isTrue();
 			return exchange.answer();
 		}
@@ -231,7 +210,12 @@ class SlowClientTests extends ApiTestSupport {
 	record Exchange(String answer, boolean closed) {
 	}
 
-	private static Exchange readWhileTrickling(Socket socket, long deadline, boolean stopOnAnswer) throws IOException {
+	/**
+	 * What comes back until the server closes or the deadline passes, sending a byte a second meanwhile when
+	 * {@code trickle} (until answered, when {@code stopOnAnswer}).
+	 */
+	private static Exchange exchange(Socket socket, long deadline, boolean trickle, boolean stopOnAnswer)
+			throws IOException {
 		ByteArrayOutputStream answer = new ByteArrayOutputStream();
 		InputStream in = socket.getInputStream();
 		long nextByte = System.nanoTime() + 1_000_000_000L;
@@ -251,7 +235,7 @@ class SlowClientTests extends ApiTestSupport {
 				return new Exchange(answer.toString(StandardCharsets.UTF_8), true); // reset
 			}
 			boolean answered = answer.size() > 0;
-			if (System.nanoTime() > nextByte && !(answered && stopOnAnswer)) {
+			if (trickle && System.nanoTime() > nextByte && !(answered && stopOnAnswer)) {
 				try {
 					socket.getOutputStream().write(' ');
 				}
