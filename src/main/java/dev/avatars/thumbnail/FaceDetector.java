@@ -142,6 +142,12 @@ final class FaceDetector {
 	static final double TILE_ASPECT = 1.34;
 
 	/**
+	 * Beyond this the picture is looked at whole, once, as a square picture is: a strip of a hostile or odd
+	 * file (2560×1, say) would otherwise take one inference per pixel of its length. At most six tiles.
+	 */
+	static final double MAX_TILED_ASPECT = 5;
+
+	/**
 	 * @param stored a BGR picture as stored (any scale)
 	 * @param orientation how it stands upright
 	 * @return the faces found, largest first, in the upright picture's fractions
@@ -152,7 +158,7 @@ final class FaceDetector {
 		try {
 			double longer = Math.max(stored.cols(), stored.rows());
 			double shorter = Math.min(stored.cols(), stored.rows());
-			boolean tiled = longer > shorter * TILE_ASPECT;
+			boolean tiled = longer > shorter * TILE_ASPECT && longer <= shorter * MAX_TILED_ASPECT;
 			double scale = Math.min(1, INPUT / (tiled ? shorter : longer));
 			int cols = Math.max(1, (int) Math.round(stored.cols() * scale));
 			int rows = Math.max(1, (int) Math.round(stored.rows() * scale));

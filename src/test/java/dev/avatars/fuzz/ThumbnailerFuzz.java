@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
+import dev.avatars.thumbnail.Rendering;
 import dev.avatars.thumbnail.Thumbnail;
 import dev.avatars.thumbnail.Thumbnailer;
 import dev.avatars.thumbnail.UndecodableImageException;
@@ -89,8 +90,12 @@ public final class ThumbnailerFuzz {
 	/** Renders one file and says what came of it; never throws. */
 	static Result render(Thumbnailer thumbnailer, List<Integer> sizes, Path file) {
 		try {
-			List<Thumbnail> thumbnails = thumbnailer.render(file, null);
-			String wrong = checkThumbnails(thumbnails, sizes);
+			// As the job renders: framed on faces, round variants too.
+			Rendering rendering = thumbnailer.render(file, null, true);
+			String wrong = checkThumbnails(rendering.squares(), sizes);
+			if (wrong == null) {
+				wrong = checkThumbnails(rendering.circles(), sizes);
+			}
 			return (wrong == null) ? new Result(Outcome.THUMBNAILS, "")
 					: new Result(Outcome.BAD_THUMBNAILS, wrong);
 		}
@@ -146,7 +151,7 @@ public final class ThumbnailerFuzz {
 	private static void worker() throws IOException {
 		Map<Thumbnailer.Engine, Thumbnailer> thumbnailers = new EnumMap<>(Thumbnailer.Engine.class);
 		for (Thumbnailer.Engine engine : Thumbnailer.Engine.values()) {
-			thumbnailers.put(engine, new Thumbnailer(SIZES, QUALITY, engine, 40_000_000));
+			thumbnailers.put(engine, new Thumbnailer(SIZES, QUALITY, engine, 40_000_000, true, Thumbnailer.CropMode.FACE));
 		}
 		PrintStream out = System.out;
 		out.println(ANSWER + "ready " + thumbnailers.get(Thumbnailer.Engine.AUTO).description());

@@ -161,7 +161,8 @@ class ThumbnailerFuzzTests {
 	private static Map<Thumbnailer.Engine, Thumbnailer> thumbnailers() {
 		Map<Thumbnailer.Engine, Thumbnailer> thumbnailers = new EnumMap<>(Thumbnailer.Engine.class);
 		for (Thumbnailer.Engine engine : Thumbnailer.Engine.values()) {
-			thumbnailers.put(engine, new Thumbnailer(SIZES, ThumbnailerFuzz.QUALITY, engine, 40_000_000));
+			thumbnailers.put(engine, new Thumbnailer(SIZES, ThumbnailerFuzz.QUALITY, engine, 40_000_000, true,
+					Thumbnailer.CropMode.FACE));
 		}
 		return thumbnailers;
 	}
