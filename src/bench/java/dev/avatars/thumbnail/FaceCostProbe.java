@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 
+import dev.avatars.png.PngEncoder;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -59,6 +61,7 @@ public final class FaceCostProbe {
 		List<Mat> smalls = new ArrayList<>();
 		List<Mat> squares = new ArrayList<>();
 		List<Mat> rounded = new ArrayList<>();
+		List<byte[]> rgbas = new ArrayList<>();
 		for (Path file : files) {
 			Mat small = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_REDUCED_COLOR_8);
 			smalls.add(small);
@@ -71,6 +74,9 @@ public final class FaceCostProbe {
 				Mat round = new Mat();
 				circle(square, round, new MatOfByte());
 				rounded.add(round);
+				byte[] bgr = new byte[size * size * 3];
+				square.get(0, 0, bgr);
+				rgbas.add(CircleMask.rgbaFromBgr(bgr, size));
 				from = square;
 			}
 		}
@@ -129,6 +135,15 @@ public final class FaceCostProbe {
 								total += circle(squares.get(s), round, out);
 								continue;
 							}
+							if (part.equals("jcircle")) {
+								total += javaCircle(squares.get(s), PngEncoder.ROUND).length;
+								continue;
+							}
+							if (part.startsWith("jpng-")) {
+								int size = squares.get(s).cols();
+								total += encoder(part).encode(size, size, PngEncoder.ColourType.RGBA, rgbas.get(s)).length;
+								continue;
+							}
 							MatOfInt params = part.startsWith("strategy")
 									? new MatOfInt(Imgcodecs.IMWRITE_PNG_STRATEGY, Integer.parseInt(part.substring(8)))
 									: part.startsWith("level")
@@ -163,15 +178,54 @@ public final class FaceCostProbe {
 		}
 	}
 
-	/** What OpenCvRenderer.circle does (private there): the three PNG bytes' length. */
+	/**
+	 * What OpenCvRenderer.circle did before {@link PngEncoder}: BGRA through OpenCV's PNG encoder (defaults); the
+	 * PNG's length.
+	 */
 	private static long circle(Mat square, Mat round, MatOfByte out) {
 		Imgproc.cvtColor(square, round, Imgproc.COLOR_BGR2BGRA);
+		int size = square.cols();
 		byte[] bgra = new byte[(int) (round.total() * 4)];
 		round.get(0, 0, bgra);
-		CircleMask.applyToBgra(bgra, square.cols());
+		byte[] mask = CircleMask.coverage(size);
+		for (int i = 0; i < mask.length; i++) {
+			bgra[i * 4 + 3] = mask[i];
+			if (mask[i] == 0) {
+				bgra[i * 4] = 0;
+				bgra[i * 4 + 1] = 0;
+				bgra[i * 4 + 2] = 0;
+			}
+		}
 		round.put(0, 0, bgra);
 		Imgcodecs.imencode(".png", round, out);
 		return out.total();
+	}
+
+	/** What OpenCvRenderer.circle does now: BGR out of the Mat, masked to RGBA, {@link PngEncoder}. */
+	private static byte[] javaCircle(Mat square, PngEncoder encoder) {
+		int size = square.cols();
+		byte[] bgr = new byte[size * size * 3];
+		square.get(0, 0, bgr);
+		return encoder.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgbaFromBgr(bgr, size));
+	}
+
+	/**
+	 * {@code jpng-FILTER-LEVEL-STRATEGY}, e.g. {@code jpng-sub-1-default}, {@code jpng-up-1-huffman}: zlib;
+	 * {@code jpng-FILTER-own}: {@link PngEncoder#huffman}.
+	 */
+	private static PngEncoder encoder(String part) {
+		String[] fields = part.split("-");
+		if (fields[2].equals("own")) {
+			return PngEncoder.huffman(PngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)));
+		}
+		int strategy = switch (fields[3]) {
+			case "default" -> Deflater.DEFAULT_STRATEGY;
+			case "filtered" -> Deflater.FILTERED;
+			case "huffman" -> Deflater.HUFFMAN_ONLY;
+			default -> throw new IllegalArgumentException(part);
+		};
+		return PngEncoder.zlib(PngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)), Integer.parseInt(fields[2]),
+				strategy);
 	}
 
 }
