@@ -37,9 +37,13 @@ import org.opencv.imgproc.Imgproc;
  * Parts: {@code detect} (FaceDetector.detect), {@code forward} (the model alone; {@code forward-nowinograd},
  * {@code forward-nofusion}: with those options of the net off), {@code area} / {@code linear}
  * (scaling the 1/8 decode to the model's 192 pixels), {@code blob} (blobFromImage of a 192×192 picture),
- * {@code circle} (the three round PNGs as the renderer makes them), {@code encode} (their PNG encoding alone),
- * {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise kept),
- * {@code levelN} (IMWRITE_PNG_COMPRESSION N, which also turns on libpng's adaptive filters).
+ * {@code circle} (the three round PNGs as the renderer made them with OpenCV's encoder), {@code encode} (their
+ * PNG encoding alone), {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise
+ * kept), {@code levelN} (IMWRITE_PNG_COMPRESSION N, which also turns on libpng's adaptive filters);
+ * {@code jcircle} (the three round PNGs as the renderer makes them now, by {@link PngEncoder#ROUND}),
+ * {@code jpng-FILTER-LEVEL-STRATEGY} ({@link PngEncoder} with the JDK's zlib, e.g. {@code jpng-sub-1-default},
+ * {@code jpng-up-1-huffman}, {@code jpng-paeth-1-filtered}) and {@code jpng-FILTER-own} (with its own
+ * Huffman-only deflate), on the same masked squares.
  */
 public final class FaceCostProbe {
 
@@ -88,6 +92,25 @@ public final class FaceCostProbe {
 		noFusion.enableFusion(false);
 		Mat input = new Mat(192, 192, CvType.CV_8UC3, new Scalar(90, 120, 150));
 		Mat blob = Dnn.blobFromImage(input, 1 / 127.5, new Size(192, 192), new Scalar(127.5, 127.5, 127.5), true, false);
+		// How often the renderer decodes a second time, at a finer scale, for a face's square smaller than the
+		// centre one (OpenCvRenderer.render): the framing as the job makes it, on the decode as stored.
+		int finer = 0;
+		int faces = 0;
+		for (Path file : files) {
+			Photo photo = Photo.read(file, null);
+			Mat stored = Imgcodecs.imread(file.toString(),
+					Imgcodecs.IMREAD_REDUCED_COLOR_8 | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+			Framing framing = detector.frame(stored, photo.orientation(), photo.uprightWidth(), photo.uprightHeight());
+			if (framing.kind() == Framing.Kind.FACE) {
+				faces++;
+				if (photo.withCrop(framing.square()).reduction(256) != photo.reduction(256)) {
+					finer++;
+				}
+			}
+			stored.release();
+		}
+		System.out.printf(Locale.ROOT, "RESULT photos=%d framed_on_a_face=%d decoded_again_finer=%d%n", files.size(),
+				faces, finer);
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
 			.getOperatingSystemMXBean();
