@@ -24,7 +24,7 @@ class ArchitectureTests {
 	/** The image core is plain Java: bytes in, thumbnails out. */
 	static final ArchRule PLAIN_IMAGE_CORE = noClasses().that()
 		.resideInAnyPackage("dev.avatars.thumbnail..", "dev.avatars.imageinfo..", "dev.avatars.jpeg..",
-				"dev.avatars.multipart..")
+				"dev.avatars.png..", "dev.avatars.multipart..")
 		.should()
 		.dependOnClassesThat()
 		.resideInAnyPackage("org.springframework..", "jakarta.servlet..", "dev.avatars.avatar..", "dev.avatars.job..",

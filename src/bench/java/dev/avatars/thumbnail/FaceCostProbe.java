@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 
+import dev.avatars.png.PngEncoder;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -35,9 +37,13 @@ import org.opencv.imgproc.Imgproc;
  * Parts: {@code detect} (FaceDetector.detect), {@code forward} (the model alone; {@code forward-nowinograd},
  * {@code forward-nofusion}: with those options of the net off), {@code area} / {@code linear}
  * (scaling the 1/8 decode to the model's 192 pixels), {@code blob} (blobFromImage of a 192×192 picture),
- * {@code circle} (the three round PNGs as the renderer makes them), {@code encode} (their PNG encoding alone),
- * {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise kept),
- * {@code levelN} (IMWRITE_PNG_COMPRESSION N, which also turns on libpng's adaptive filters).
+ * {@code circle} (the three round PNGs as the renderer made them with OpenCV's encoder), {@code encode} (their
+ * PNG encoding alone), {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise
+ * kept), {@code levelN} (IMWRITE_PNG_COMPRESSION N, which also turns on libpng's adaptive filters);
+ * {@code jcircle} (the three round PNGs as the renderer makes them now, by {@link PngEncoder#ROUND}),
+ * {@code jpng-FILTER-LEVEL-STRATEGY} ({@link PngEncoder} with the JDK's zlib, e.g. {@code jpng-sub-1-default},
+ * {@code jpng-up-1-huffman}, {@code jpng-paeth-1-filtered}) and {@code jpng-FILTER-own} (with its own
+ * Huffman-only deflate), on the same masked squares.
  */
 public final class FaceCostProbe {
 
@@ -59,6 +65,7 @@ public final class FaceCostProbe {
 		List<Mat> smalls = new ArrayList<>();
 		List<Mat> squares = new ArrayList<>();
 		List<Mat> rounded = new ArrayList<>();
+		List<byte[]> rgbas = new ArrayList<>();
 		for (Path file : files) {
 			Mat small = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_REDUCED_COLOR_8);
 			smalls.add(small);
@@ -71,6 +78,9 @@ public final class FaceCostProbe {
 				Mat round = new Mat();
 				circle(square, round, new MatOfByte());
 				rounded.add(round);
+				byte[] bgr = new byte[size * size * 3];
+				square.get(0, 0, bgr);
+				rgbas.add(CircleMask.rgbaFromBgr(bgr, size));
 				from = square;
 			}
 		}
@@ -82,6 +92,25 @@ public final class FaceCostProbe {
 		noFusion.enableFusion(false);
 		Mat input = new Mat(192, 192, CvType.CV_8UC3, new Scalar(90, 120, 150));
 		Mat blob = Dnn.blobFromImage(input, 1 / 127.5, new Size(192, 192), new Scalar(127.5, 127.5, 127.5), true, false);
+		// How often the renderer decodes a second time, at a finer scale, for a face's square smaller than the
+		// centre one (OpenCvRenderer.render): the framing as the job makes it, on the decode as stored.
+		int finer = 0;
+		int faces = 0;
+		for (Path file : files) {
+			Photo photo = Photo.read(file, null);
+			Mat stored = Imgcodecs.imread(file.toString(),
+					Imgcodecs.IMREAD_REDUCED_COLOR_8 | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+			Framing framing = detector.frame(stored, photo.orientation(), photo.uprightWidth(), photo.uprightHeight());
+			if (framing.kind() == Framing.Kind.FACE) {
+				faces++;
+				if (photo.withCrop(framing.square()).reduction(256) != photo.reduction(256)) {
+					finer++;
+				}
+			}
+			stored.release();
+		}
+		System.out.printf(Locale.ROOT, "RESULT photos=%d framed_on_a_face=%d decoded_again_finer=%d%n", files.size(),
+				faces, finer);
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
 			.getOperatingSystemMXBean();
@@ -129,6 +158,15 @@ public final class FaceCostProbe {
 								total += circle(squares.get(s), round, out);
 								continue;
 							}
+							if (part.equals("jcircle")) {
+								total += javaCircle(squares.get(s), PngEncoder.ROUND).length;
+								continue;
+							}
+							if (part.startsWith("jpng-")) {
+								int size = squares.get(s).cols();
+								total += encoder(part).encode(size, size, PngEncoder.ColourType.RGBA, rgbas.get(s)).length;
+								continue;
+							}
 							MatOfInt params = part.startsWith("strategy")
 									? new MatOfInt(Imgcodecs.IMWRITE_PNG_STRATEGY, Integer.parseInt(part.substring(8)))
 									: part.startsWith("level")
@@ -163,15 +201,54 @@ public final class FaceCostProbe {
 		}
 	}
 
-	/** What OpenCvRenderer.circle does (private there): the three PNG bytes' length. */
+	/**
+	 * What OpenCvRenderer.circle did before {@link PngEncoder}: BGRA through OpenCV's PNG encoder (defaults); the
+	 * PNG's length.
+	 */
 	private static long circle(Mat square, Mat round, MatOfByte out) {
 		Imgproc.cvtColor(square, round, Imgproc.COLOR_BGR2BGRA);
+		int size = square.cols();
 		byte[] bgra = new byte[(int) (round.total() * 4)];
 		round.get(0, 0, bgra);
-		CircleMask.applyToBgra(bgra, square.cols());
+		byte[] mask = CircleMask.coverage(size);
+		for (int i = 0; i < mask.length; i++) {
+			bgra[i * 4 + 3] = mask[i];
+			if (mask[i] == 0) {
+				bgra[i * 4] = 0;
+				bgra[i * 4 + 1] = 0;
+				bgra[i * 4 + 2] = 0;
+			}
+		}
 		round.put(0, 0, bgra);
 		Imgcodecs.imencode(".png", round, out);
 		return out.total();
+	}
+
+	/** What OpenCvRenderer.circle does now: BGR out of the Mat, masked to RGBA, {@link PngEncoder}. */
+	private static byte[] javaCircle(Mat square, PngEncoder encoder) {
+		int size = square.cols();
+		byte[] bgr = new byte[size * size * 3];
+		square.get(0, 0, bgr);
+		return encoder.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgbaFromBgr(bgr, size));
+	}
+
+	/**
+	 * {@code jpng-FILTER-LEVEL-STRATEGY}, e.g. {@code jpng-sub-1-default}, {@code jpng-up-1-huffman}: zlib;
+	 * {@code jpng-FILTER-own}: {@link PngEncoder#huffman}.
+	 */
+	private static PngEncoder encoder(String part) {
+		String[] fields = part.split("-");
+		if (fields[2].equals("own")) {
+			return PngEncoder.huffman(PngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)));
+		}
+		int strategy = switch (fields[3]) {
+			case "default" -> Deflater.DEFAULT_STRATEGY;
+			case "filtered" -> Deflater.FILTERED;
+			case "huffman" -> Deflater.HUFFMAN_ONLY;
+			default -> throw new IllegalArgumentException(part);
+		};
+		return PngEncoder.zlib(PngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)), Integer.parseInt(fields[2]),
+				strategy);
 	}
 
 }

@@ -47,27 +47,33 @@ final class CircleMask {
 	}
 
 	/**
-	 * Sets the alpha of interleaved 4-byte pixels (alpha last, as OpenCV's BGRA) to the coverage; colour where
-	 * nothing shows is zeroed, which changes no visible pixel and compresses better.
+	 * The round variant's samples in PNG order (R, G, B, straight alpha) from interleaved BGR, as OpenCV keeps
+	 * them: alpha is the coverage, and colour where nothing shows is zeroed, which changes no visible pixel and
+	 * compresses better.
 	 */
-	static void applyToBgra(byte[] bgra, int size) {
+	static byte[] rgbaFromBgr(byte[] bgr, int size) {
 		byte[] mask = coverage(size);
-		for (int i = 0; i < mask.length; i++) {
-			int at = i * 4;
-			bgra[at + 3] = mask[i];
-			if (mask[i] == 0) {
-				bgra[at] = 0;
-				bgra[at + 1] = 0;
-				bgra[at + 2] = 0;
+		byte[] rgba = new byte[mask.length * 4];
+		for (int i = 0, from = 0, to = 0; i < mask.length; i++, from += 3, to += 4) {
+			byte alpha = mask[i];
+			if (alpha != 0) {
+				rgba[to] = bgr[from + 2];
+				rgba[to + 1] = bgr[from + 1];
+				rgba[to + 2] = bgr[from];
+				rgba[to + 3] = alpha;
 			}
 		}
+		return rgba;
 	}
 
-	/** A new ARGB picture: the square's colours, its own alpha (if any) times the coverage. */
-	static BufferedImage apply(BufferedImage square) {
+	/**
+	 * The same from a picture of Java's: its colours, its own alpha (if any) times the coverage, colour zeroed
+	 * where the result is transparent.
+	 */
+	static byte[] rgba(BufferedImage square) {
 		int size = square.getWidth();
 		byte[] mask = coverage(size);
-		BufferedImage round = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+		byte[] rgba = new byte[size * size * 4];
 		int[] row = new int[size];
 		boolean hasAlpha = square.getColorModel().hasAlpha();
 		for (int y = 0; y < size; y++) {
@@ -75,11 +81,16 @@ final class CircleMask {
 			for (int x = 0; x < size; x++) {
 				int coverage = mask[y * size + x] & 0xFF;
 				int alpha = hasAlpha ? ((row[x] >>> 24) * coverage + 127) / 255 : coverage;
-				row[x] = (alpha == 0) ? 0 : (alpha << 24) | (row[x] & 0xFFFFFF);
+				if (alpha != 0) {
+					int to = (y * size + x) * 4;
+					rgba[to] = (byte) (row[x] >>> 16);
+					rgba[to + 1] = (byte) (row[x] >>> 8);
+					rgba[to + 2] = (byte) row[x];
+					rgba[to + 3] = (byte) alpha;
+				}
 			}
-			round.setRGB(0, y, size, 1, row, 0, size);
 		}
-		return round;
+		return rgba;
 	}
 
 }

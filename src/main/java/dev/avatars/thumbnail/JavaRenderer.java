@@ -23,6 +23,7 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 import dev.avatars.jpeg.ReducedJpegDecoder;
+import dev.avatars.png.PngEncoder;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
@@ -296,11 +297,7 @@ final class JavaRenderer {
 			.antialiasing(net.coobird.thumbnailator.resizers.configurations.Antialiasing.ON)
 			.rendering(net.coobird.thumbnailator.resizers.configurations.Rendering.QUALITY)
 			.asBufferedImage();
-		ByteArrayOutputStream out = new ByteArrayOutputStream(size * size);
-		if (!ImageIO.write(CircleMask.apply(resized), "png", out)) {
-			throw new IOException("no PNG writer");
-		}
-		return out.toByteArray();
+		return PngEncoder.ROUND.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgba(resized));
 	}
 
 	private static BufferedImage flatten(BufferedImage image) {
