@@ -5,7 +5,7 @@ class (median of the rounds), with the CPU time per image (the processes' user +
 
     scripts/bench/anchors.py CORPUS_DIR [ROUNDS]
 
-ANCHOR_PROCESSES="2" runs only two processes (default "1 2").
+ANCHOR_PROCESSES="2" runs only two processes (default "1 2"); ANCHOR_CLASSES="02mp" only that class.
 """
 import glob
 import io
@@ -82,6 +82,8 @@ def main():
     out = tempfile.mkdtemp(prefix="bench-anchors-")
     try:
         for size_class, repeats in REPEATS.items():
+            if size_class not in os.environ.get("ANCHOR_CLASSES", " ".join(REPEATS)).split():
+                continue
             files = sorted(glob.glob(os.path.join(corpus, size_class + "-*.jpg")))
             for processes in [int(p) for p in os.environ.get("ANCHOR_PROCESSES", "1 2").split()]:
                 tools = []

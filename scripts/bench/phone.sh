@@ -6,8 +6,9 @@
 #   scripts/bench/phone.sh [CORPUS_DIR] [PHONE_DIR]     (defaults /tmp/avatar-corpus, CORPUS_DIR-phone; both made
 #                                                       when missing, by make-corpus.sh and make-phone-corpus.sh)
 #
-# Environment: ROUNDS (3), SECONDS_PER_ROUND (6); BASE_CLASSES: a directory of another build's classes (e.g. the
-# branch point's, compiled with javac into a folder) to measure on the untagged photos too, as "untagged-base".
+# Environment: ROUNDS (3), SECONDS_PER_ROUND (6); CLASSES (02mp,12mp,24mp; a subset, e.g. 02mp, while
+# iterating); BASE_CLASSES: a directory of another build's classes (e.g. the branch point's, compiled with javac
+# into a folder) to measure on the untagged photos too, as "untagged-base".
 # Output in target/bench/phone.txt; docs/BENCHMARKS.md ("Phone photos") explains it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +16,7 @@ corpus=${1:-/tmp/avatar-corpus}
 phone=${2:-$corpus-phone}
 rounds=${ROUNDS:-3}
 seconds=${SECONDS_PER_ROUND:-6}
+sizes=${CLASSES:-02mp,12mp,24mp}
 out=target/bench
 mkdir -p "$out"
 results="$out/phone.txt"
@@ -37,10 +39,10 @@ for round in $(seq "$rounds"); do
       untagged-base) dir=$corpus classes=$BASE_CLASSES ;;
       *) dir=$phone/$variant classes=target/classes ;;
     esac
-    java -Xmx256m -cp "target/test-classes:$classes:$deps" dev.avatars.bench.EngineBenchmark "$dir" auto 2 1 "$seconds" \
+    java -Xmx256m -cp "target/test-classes:$classes:$deps" dev.avatars.bench.EngineBenchmark "$dir" auto 2 1 "$seconds" squares "$sizes" \
       | grep RESULT | sed "s/^RESULT /RESULT variant=$variant /" | tee -a "$results"
     if [ "$variant" != untagged-base ]; then
-      ANCHOR_PROCESSES=2 /usr/bin/python3 scripts/bench/anchors.py "$dir" 1 \
+      ANCHOR_PROCESSES=2 ANCHOR_CLASSES="${sizes//,/ }" /usr/bin/python3 scripts/bench/anchors.py "$dir" 1 \
         | sed "s/^RESULT /RESULT variant=$variant /" | tee -a "$results"
     fi
   done

@@ -24,11 +24,12 @@ import dev.avatars.thumbnail.Thumbnailer;
  * JPEG q85). A benchmark, run by {@code scripts/bench.sh}, never by the test suite.
  *
  * <pre>
- * java ... EngineBenchmark CORPUS_DIR auto|java WORKERS [ROUNDS] [SECONDS_PER_ROUND] [face|centre] [CLASSES]
+ * java ... EngineBenchmark CORPUS_DIR auto|java WORKERS [ROUNDS] [SECONDS_PER_ROUND] [face|centre|squares] [CLASSES]
  * </pre>
  *
  * With {@code face} or {@code centre} it renders as the job now does: round variants too, and with {@code face}
- * the square framed on the faces found ({@code avatars.thumbnail.crop}); without, squares only, centre crop.
+ * the square framed on the faces found ({@code avatars.thumbnail.crop}); without (or {@code squares}), squares
+ * only, centre crop.
  * {@code CLASSES}: a comma-separated subset of 02mp, 12mp, 24mp.
  *
  * Prints one {@code RESULT} line per class with the median of the rounds: images per second, and the workers'
@@ -45,8 +46,8 @@ public final class EngineBenchmark {
 		int workers = Integer.parseInt(args[2]);
 		int rounds = (args.length > 3) ? Integer.parseInt(args[3]) : 3;
 		double seconds = (args.length > 4) ? Double.parseDouble(args[4]) : 6;
-		Thumbnailer.CropMode crop = (args.length > 5) ? Thumbnailer.CropMode.valueOf(args[5].toUpperCase(Locale.ROOT))
-				: null;
+		Thumbnailer.CropMode crop = (args.length > 5 && !args[5].equals("squares"))
+				? Thumbnailer.CropMode.valueOf(args[5].toUpperCase(Locale.ROOT)) : null;
 		List<String> classes = (args.length > 6) ? List.of(args[6].split(",")) : List.of("02mp", "12mp", "24mp");
 		Thumbnailer thumbnailer = new Thumbnailer(List.of(256, 128, 64), 0.85f, engine, 40_000_000, true,
 				(crop != null) ? crop : Thumbnailer.CropMode.CENTRE);

@@ -17,7 +17,12 @@ record Photo(FileBytes file, NativeSource source, Orientation orientation, Recta
 	/** @return the photo, or {@code null} when the file is not an ordinary photo (or larger than 64 MB) */
 	static Photo read(Path path, Crop crop) throws IOException {
 		FileBytes file = FileBytes.read(path);
-		NativeSource source = (file != null) ? NativeSource.inspect(file.buffer()) : null;
+		return (file != null) ? of(file, crop) : null;
+	}
+
+	/** @return the photo of a file already read, or {@code null} when it is not an ordinary photo */
+	static Photo of(FileBytes file, Crop crop) {
+		NativeSource source = NativeSource.inspect(file.buffer());
 		if (source == null) {
 			return null;
 		}

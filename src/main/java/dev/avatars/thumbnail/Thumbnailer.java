@@ -173,10 +173,12 @@ public final class Thumbnailer {
 		if (!Files.isRegularFile(original)) {
 			throw new NoSuchFileException(original.getFileName().toString());
 		}
-		ImageInfo info = checkDecodable(original);
+		// Read once, for the check and both paths; null when larger than 64 MB (then read as a stream).
+		FileBytes file = FileBytes.read(original);
+		ImageInfo info = checkDecodable(original, file);
 		FaceDetector faces = (crop == null) ? this.detector : null;
-		// Read once for both paths; null for what only the Java path reads (CMYK, ICC, GIF, damaged, ...).
-		Photo photo = Photo.read(original, crop);
+		// Null for what only the Java path reads (CMYK, 16-bit, GIF, damaged, ...).
+		Photo photo = (file != null) ? Photo.of(file, crop) : null;
 		if (photo != null && this.openCvRenderer != null) {
 			Rendering rendering = this.openCvRenderer.render(photo, crop, faces, circles);
 			if (rendering != null) {
@@ -205,10 +207,10 @@ public final class Thumbnailer {
 	 * The upload's verdict again, before any decoder sees the file: an original stored before the upload checked
 	 * every frame, or put there some other way, is refused rather than decoded.
 	 */
-	private ImageInfo checkDecodable(Path original) throws IOException, UndecodableImageException {
+	private ImageInfo checkDecodable(Path original, FileBytes file) throws IOException, UndecodableImageException {
 		ImageInfo info;
 		try {
-			info = ImageInfo.read(original);
+			info = (file != null) ? ImageInfo.read(file.stream()) : ImageInfo.read(original);
 		}
 		catch (MalformedHeaderException ex) {
 			throw new UndecodableImageException("not a decodable image: " + ex.getMessage(), ex);

@@ -52,8 +52,11 @@ class ColourTransformTests {
 		int[] got = { (pixel[0] >> 16) & 0xFF, (pixel[0] >> 8) & 0xFF, pixel[0] & 0xFF };
 		byte[] bgr = { (byte) rgb, (byte) (rgb >> 8), (byte) (rgb >> 16) };
 		transform.apply(bgr, 0, 1, true);
-		// Both entry points give the same pixel.
+		byte[] rgbOrder = { (byte) (rgb >> 16), (byte) (rgb >> 8), (byte) rgb };
+		transform.apply(rgbOrder, 0, 1, false);
+		// Every entry point and channel order gives the same pixel.
 		assertThat(new int[] { bgr[2] & 0xFF, bgr[1] & 0xFF, bgr[0] & 0xFF }).isEqualTo(got);
+		assertThat(new int[] { rgbOrder[0] & 0xFF, rgbOrder[1] & 0xFF, rgbOrder[2] & 0xFF }).isEqualTo(got);
 		int worst = 0;
 		for (int c = 0; c < 3; c++) {
 			worst = Math.max(worst, Math.abs(got[c] - expected[c]));
