@@ -185,7 +185,7 @@ public final class AppProcess implements AutoCloseable {
 				healthPort);
 		try {
 			app.awaitUp();
-			app.admin = WebSession.signIn(app.baseUrl(), ADMIN_USERNAME, ADMIN_PASSWORD);
+			app.admin = app.signInAsAdmin();
 		}
 		catch (Exception | AssertionError ex) {
 			app.process.destroyForcibly();
@@ -229,6 +229,27 @@ public final class AppProcess implements AutoCloseable {
 			Thread.sleep(50);
 		}
 		throw new IllegalStateException("The app did not come up:\n" + Files.readString(this.log));
+	}
+
+	/**
+	 * The admin is made by an ApplicationRunner, which runs after the server already answers: a sign-in right
+	 * after the first 200 of /actuator/health can come before it. Retried with a growing wait, at most 8 times
+	 * in some 30 s: the app locks a username out after 10 failed sign-ins.
+	 */
+	private WebSession signInAsAdmin() throws Exception {
+		long wait = 125;
+		for (int attempt = 1;; attempt++) {
+			try {
+				return WebSession.signIn(baseUrl(), ADMIN_USERNAME, ADMIN_PASSWORD);
+			}
+			catch (IllegalStateException ex) {
+				if (attempt == 8 || !this.process.isAlive()) {
+					throw ex;
+				}
+			}
+			Thread.sleep(wait);
+			wait = Math.min(wait * 2, 8000);
+		}
 	}
 
 	/** SIGKILL (what {@code destroyForcibly} sends on Linux): no shutdown hook runs, nothing is flushed. */
