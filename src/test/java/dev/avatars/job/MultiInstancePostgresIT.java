@@ -26,30 +26,73 @@ import dev.avatars.AppProcess;
 import dev.avatars.JsonText;
 import dev.avatars.TestImages;
 import dev.avatars.TestPostgres;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Scale-out on a real PostgreSQL: two web instances (separate JVMs from the packaged jar) and the cron command,
- * all on one database and one shared uploads folder. Each test gets a fresh database.
+ * all on one database and one shared uploads folder. The first two tests share one such pair with no schedule
+ * (in this order: the first counts every run and file of a fresh deployment, the second looks only at its own
+ * users), which saves two starts; the racing test has a pair of its own on another database and folder.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstancePostgresIT {
 
-	@TempDir
-	Path shared;
+	/** One folder for the class (a @TempDir field is not set yet in a @BeforeAll method). */
+	Path dir;
 
 	Path jar;
 
+	/** The deployment the current test works on: its database and its shared home folder. */
 	TestPostgres.Database database;
 
-	@BeforeEach
-	void install() throws Exception {
-		Path install = Files.createDirectories(this.shared.resolve("opt"));
-		this.jar = AppProcess.install(install);
+	Path shared;
+
+	private TestPostgres.Database idleDatabase;
+
+	private Path idleShared;
+
+	private List<AppProcess> idle;
+
+	@BeforeAll
+	void install(@TempDir Path folder) throws Exception {
+		this.dir = folder;
+		this.jar = AppProcess.install(Files.createDirectories(this.dir.resolve("opt")));
+	}
+
+	@AfterAll
+	void stopIdlePair() throws Exception {
+		if (this.idle != null) {
+			close(this.idle);
+		}
+	}
+
+	/** A fresh database and home folder for the instances and commands started next. */
+	private void freshDeployment(String name) throws Exception {
 		this.database = TestPostgres.freshDatabase();
+		this.shared = Files.createDirectories(this.dir.resolve(name));
+	}
+
+	/** The pair with no schedule, started by the first test that needs it. */
+	private List<AppProcess> idlePair() throws Exception {
+		if (this.idle == null) {
+			freshDeployment("idle");
+			this.idleDatabase = this.database;
+			this.idleShared = this.shared;
+			this.idle = both(starting("a", "-"), starting("b", "-"));
+		}
+		this.database = this.idleDatabase;
+		this.shared = this.idleShared;
+		return this.idle;
 	}
 
 	private List<String> onSharedDatabase(String... more) {
@@ -110,81 +153,123 @@ class MultiInstancePostgresIT {
 		}
 	}
 
+	/**
+	 * 150 small pictures: the CLI starts alone and has finished some before both instances join it, so all three
+	 * claim from one backlog at once for seconds (each claims one avatar per free worker, two per process here),
+	 * some hundreds of contended claims. More only made the test longer (it had 1000, most done before the CLI's
+	 * JVM was even up, so the CLI often claimed none).
+	 */
+	private static final int SHARED = 150;
+
 	@Test
-	void twoInstancesAndTheCliShare1000AvatarsEachProcessedExactlyOnce() throws Exception {
-		List<AppProcess> instances = both(starting("a", "-"), starting("b", "-"));
-		try {
-			upload(instances, 1000, "user", TestImages.jpeg(200, 150));
+	@Order(1)
+	void twoInstancesAndTheCliShareABacklogEachAvatarProcessedExactlyOnce() throws Exception {
+		List<AppProcess> instances = idlePair();
+		upload(instances, SHARED, "user", TestImages.jpeg(200, 150));
 
-			Process cli = cli("cli.log");
-			List<CompletableFuture<String>> runs = instances.stream()
-				.map((instance) -> CompletableFuture.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
-				.toList();
-			assertThat(cli.waitFor(300, TimeUnit.SECONDS)).isTrue();
-			for (CompletableFuture<String> run : runs) {
-				run.get(300, TimeUnit.SECONDS);
-			}
-			String cliOutput = Files.readString(this.shared.resolve("cli.log"));
-			assertThat(cli.exitValue()).as(cliOutput).isZero();
-
-			String recorded = instances.get(0).get("/api/jobs/thumbnails/runs?limit=200").body();
-			assertThat(JsonText.sum(recorded, "claimed")).as(recorded).isEqualTo(1000);
-			assertThat(JsonText.sum(recorded, "ready")).isEqualTo(1000);
-			assertThat(JsonText.distinct(recorded, "host")).as("a run from each of the three processes").hasSize(3);
-
-			// Renders counted where they happened: each instance's own timer, and the CLI's report.
-			int rendered = 0;
-			for (AppProcess instance : instances) {
-				rendered += (int) Double.parseDouble(JsonText.first(
-						instance.get("/actuator/metrics/avatars.processing.time").body(), "\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
-			}
-			rendered += Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)"));
-			assertThat(rendered).isEqualTo(1000);
-
-			assertThat(instances.get(1).get("/actuator/health").body()).contains("\"pending\":0");
-			try (var files = Files.walk(this.shared.resolve("uploads/thumbnails"))) {
-				assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(6000); // 3 sizes, square and round
-			}
+		Process cli = cli("cli.log");
+		awaitStatus(null, "READY");
+		List<CompletableFuture<String>> runs = instances.stream()
+			.map((instance) -> CompletableFuture.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
+			.toList();
+		assertThat(cli.waitFor(300, TimeUnit.SECONDS)).isTrue();
+		int claimedByInstances = 0;
+		for (CompletableFuture<String> run : runs) {
+			claimedByInstances += JsonText.sum(run.get(300, TimeUnit.SECONDS), "claimed");
 		}
-		finally {
-			close(instances);
+		String cliOutput = Files.readString(this.shared.resolve("cli.log"));
+		assertThat(cli.exitValue()).as(cliOutput).isZero();
+		int claimedByCli = Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)"));
+		assertThat(claimedByCli).as("the CLI worked before and beside the instances").isPositive();
+		assertThat(claimedByInstances).as("the instances worked beside the CLI").isPositive();
+
+		String recorded = instances.get(0).get("/api/jobs/thumbnails/runs?limit=200").body();
+		assertThat(JsonText.sum(recorded, "claimed")).as(recorded).isEqualTo(SHARED);
+		assertThat(JsonText.sum(recorded, "ready")).isEqualTo(SHARED);
+		assertThat(JsonText.distinct(recorded, "host")).as("a run from each of the three processes").hasSize(3);
+
+		// Renders counted where they happened: each instance's own timer, and the CLI's report.
+		int rendered = 0;
+		for (AppProcess instance : instances) {
+			rendered += (int) Double.parseDouble(JsonText.first(
+					instance.get("/actuator/metrics/avatars.processing.time").body(), "\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
+		}
+		rendered += claimedByCli;
+		assertThat(rendered).isEqualTo(SHARED);
+
+		assertThat(instances.get(1).get("/actuator/health").body()).contains("\"pending\":0");
+		try (var files = Files.walk(this.shared.resolve("uploads/thumbnails"))) {
+			// 3 sizes, square and round
+			assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(6L * SHARED);
 		}
 	}
 
 	@Test
+	@Order(2)
 	void aCliKilledMidBatchLeavesLeasesThatAnotherInstanceFinishes() throws Exception {
-		List<AppProcess> instances = both(starting("a", "-"), starting("b", "-"));
-		try {
-			List<Long> ids = upload(instances, 120, "victim",
-					TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
-			Process cli = cli("killed.log", "--avatars.processing.lease=3s");
-			ProcessAvatarsIT.awaitSomeReady(instances.get(0));
-			cli.destroyForcibly(); // SIGKILL
-			cli.waitFor();
-			List<String> states = new ArrayList<>();
-			for (long id : ids) {
-				states.add(instances.get(0).get("/api/users/" + id + "/avatar").body());
-			}
-			assertThat(states).as("it died mid-batch").anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
-
-			Thread.sleep(3500); // the dead runner's leases run out
-			post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
-
-			for (long id : ids) {
-				assertThat(instances.get(0).get("/api/users/" + id + "/avatar").body()).as("user " + id)
-					.contains("\"status\":\"READY\"");
-			}
-			assertThat(instances.get(0).get("/api/jobs/thumbnails/runs").body())
-				.contains("\"trigger\":\"CLI\"")
-				.contains("\"finishedAt\":null");
+		List<AppProcess> instances = idlePair();
+		// Photos that take a second or more each to render: with two workers, when the first is READY the CLI
+		// holds others and a dozen are left for the take-over (it had 120; the take-over is the same for 12).
+		List<Long> ids = upload(instances, 12, "victim",
+				TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
+		Process cli = cli("killed.log", "--avatars.processing.lease=3s");
+		awaitStatus(ids, "READY", "PROCESSING");
+		cli.destroyForcibly(); // SIGKILL
+		cli.waitFor();
+		List<String> states = new ArrayList<>();
+		for (long id : ids) {
+			states.add(instances.get(0).get("/api/users/" + id + "/avatar").body());
 		}
-		finally {
-			close(instances);
+		assertThat(states).as("it died mid-batch").anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
+
+		Thread.sleep(3500); // the dead runner's leases run out
+		post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
+
+		for (long id : ids) {
+			assertThat(instances.get(0).get("/api/users/" + id + "/avatar").body()).as("user " + id)
+				.contains("\"status\":\"READY\"");
 		}
+		assertThat(instances.get(0).get("/api/jobs/thumbnails/runs").body())
+			.contains("\"trigger\":\"CLI\"")
+			.contains("\"finishedAt\":null");
+	}
+
+	/**
+	 * Until the database holds an avatar in each of {@code statuses}: READY, the CLI has claimed and finished
+	 * some; READY and PROCESSING, it also holds others (between two claims its workers are briefly idle, and a
+	 * kill then would leave no lease to take over).
+	 */
+	private void awaitStatus(List<Long> among, String... statuses) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		// Only among this test's users where it says: the pair's database keeps the first test's READY ones.
+		String users = (among == null) ? "" : " AND user_id IN (" + String.join(",", among.stream().map(String::valueOf).toList()) + ")";
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(this.database.url(),
+				this.database.user(), this.database.password())) {
+			while (System.nanoTime() < deadline) {
+				boolean all = true;
+				for (String status : statuses) {
+					try (java.sql.PreparedStatement query = db
+						.prepareStatement("SELECT COUNT(*) FROM avatars WHERE status = ?" + users)) {
+						query.setString(1, status);
+						try (java.sql.ResultSet count = query.executeQuery()) {
+							count.next();
+							all &= count.getLong(1) > 0;
+						}
+					}
+				}
+				if (all) {
+					return;
+				}
+				Thread.sleep(20);
+			}
+		}
+		throw new IllegalStateException("The CLI never had avatars " + String.join(" and ", statuses));
 	}
 
 	@Test
+	@Order(3)
 	void reuploadsRacingWithProcessingOnBothInstancesAlwaysEndWithTheLatestPicture() throws Exception {
+		freshDeployment("racing");
 		// Both instances run their schedule every second, as every replica does in production.
 		List<AppProcess> instances = both(starting("a", "* * * * * *"), starting("b", "* * * * * *"));
 		try {

@@ -25,9 +25,13 @@ import dev.avatars.JsonText;
 import dev.avatars.S3Server;
 import dev.avatars.TestImages;
 import dev.avatars.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,13 +39,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Scale-out with nothing shared on disk: two web instances and the cron command (separate JVMs from the
  * packaged jar), each with a home folder of its own, on one PostgreSQL database and one S3-compatible bucket
- * (S3Proxy, started in this JVM). Credentials reach them as the AWS SDK's environment variables.
+ * (S3Proxy, started in this JVM). Credentials reach them as the AWS SDK's environment variables. Both tests
+ * share one deployment (two starts fewer), in this order: the first counts every run and key of the fresh
+ * bucket, the second looks only at its own users.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceS3IT {
 
 	private static final String BUCKET = "avatars";
 
-	@TempDir
+	/** One folder for the class (a @TempDir field is not set yet in a @BeforeAll method). */
 	Path hosts;
 
 	Path jar;
@@ -50,17 +58,29 @@ class MultiInstanceS3IT {
 
 	S3Server s3;
 
-	@BeforeEach
-	void install() throws Exception {
+	private List<AppProcess> instances;
+
+	@BeforeAll
+	void install(@TempDir Path folder) throws Exception {
+		this.hosts = folder;
 		this.jar = AppProcess.install(Files.createDirectories(this.hosts.resolve("opt")));
 		this.database = TestPostgres.freshDatabase();
 		this.s3 = S3Server.start();
 		this.s3.createBucket(BUCKET);
 	}
 
-	@AfterEach
-	void stopServer() throws Exception {
-		this.s3.close();
+	@AfterAll
+	void stop() throws Exception {
+		try {
+			if (this.instances != null) {
+				close(this.instances);
+			}
+		}
+		finally {
+			if (this.s3 != null) {
+				this.s3.close();
+			}
+		}
 	}
 
 	private static Map<String, String> credentials() {
@@ -93,7 +113,15 @@ class MultiInstanceS3IT {
 		return AppProcess.start(this.jar, Path.of("/"), environment, this.hosts.resolve(log), args);
 	}
 
+	/** The two instances, started by the first test that needs them. */
 	private List<AppProcess> both() throws Exception {
+		if (this.instances == null) {
+			this.instances = startBoth();
+		}
+		return this.instances;
+	}
+
+	private List<AppProcess> startBoth() throws Exception {
 		Files.createDirectories(this.hosts.resolve("a"));
 		Files.createDirectories(this.hosts.resolve("b"));
 		CompletableFuture<AppProcess> a = starting("a");
@@ -135,132 +163,147 @@ class MultiInstanceS3IT {
 	}
 
 	@Test
+	@Order(1)
 	void twoInstancesAndTheCliShareTheBucketEachAvatarProcessedOnceAndServedByBoth() throws Exception {
 		List<AppProcess> instances = both();
-		try {
-			int count = 300;
-			List<Long> ids = upload(instances, count, "user", TestImages.jpeg(200, 150));
+		// The CLI starts alone and has finished some before both instances join it: all three then claim
+		// from one backlog at once (one avatar per free worker, two per process). 60 keep them at it together
+		// for seconds, as each finish also writes to and lists the bucket; every one is then fetched from both
+		// instances in every size (it had 300, most done before the CLI's JVM was up).
+		int count = 60;
+		List<Long> ids = upload(instances, count, "user", TestImages.jpeg(200, 150));
 
-			Process cli = cli("cli.log");
-			List<CompletableFuture<String>> runs = instances.stream()
-				.map((instance) -> CompletableFuture
-					.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
-				.toList();
-			assertThat(cli.waitFor(300, TimeUnit.SECONDS)).isTrue();
-			for (CompletableFuture<String> run : runs) {
-				run.get(300, TimeUnit.SECONDS);
-			}
-			String cliOutput = Files.readString(this.hosts.resolve("cli.log"));
-			assertThat(cli.exitValue()).as(cliOutput).isZero();
+		Process cli = cli("cli.log");
+		awaitStatus(null, "READY");
+		List<CompletableFuture<String>> runs = instances.stream()
+			.map((instance) -> CompletableFuture
+				.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
+			.toList();
+		assertThat(cli.waitFor(300, TimeUnit.SECONDS)).isTrue();
+		int claimedByInstances = 0;
+		for (CompletableFuture<String> run : runs) {
+			claimedByInstances += JsonText.sum(run.get(300, TimeUnit.SECONDS), "claimed");
+		}
+		String cliOutput = Files.readString(this.hosts.resolve("cli.log"));
+		assertThat(cli.exitValue()).as(cliOutput).isZero();
+		assertThat(Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)")))
+			.as("the CLI worked before and beside the instances").isPositive();
+		assertThat(claimedByInstances).as("the instances worked beside the CLI").isPositive();
 
-			String recorded = instances.get(0).get("/api/jobs/thumbnails/runs?limit=200").body();
-			assertThat(JsonText.sum(recorded, "claimed")).as(recorded).isEqualTo(count);
-			assertThat(JsonText.sum(recorded, "ready")).isEqualTo(count);
-			int rendered = 0;
+		String recorded = instances.get(0).get("/api/jobs/thumbnails/runs?limit=200").body();
+		assertThat(JsonText.sum(recorded, "claimed")).as(recorded).isEqualTo(count);
+		assertThat(JsonText.sum(recorded, "ready")).isEqualTo(count);
+		int rendered = 0;
+		for (AppProcess instance : instances) {
+			rendered += (int) Double.parseDouble(JsonText.first(
+					instance.get("/actuator/metrics/avatars.processing.time").body(),
+					"\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
+		}
+		rendered += Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)"));
+		assertThat(rendered).as("each avatar rendered once, wherever").isEqualTo(count);
+		// Three sizes, each square and round.
+		assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(6 * count);
+		assertThat(this.s3.keys(BUCKET, "originals/")).hasSize(count);
+
+		// Every thumbnail from either instance, whichever process rendered it.
+		HttpClient http = HttpClient.newHttpClient();
+		for (long id : ids) {
+			String url = JsonText.first(instances.get(0).get("/api/users/" + id + "/avatar").body(),
+					"\"thumbnailUrl\":\"([^\"]+)\"");
 			for (AppProcess instance : instances) {
-				rendered += (int) Double.parseDouble(JsonText.first(
-						instance.get("/actuator/metrics/avatars.processing.time").body(),
-						"\"statistic\":\"COUNT\",\"value\":([0-9.]+)"));
-			}
-			rendered += Integer.parseInt(JsonText.first(cliOutput, "claimed=(\\d+)"));
-			assertThat(rendered).as("each avatar rendered once, wherever").isEqualTo(count);
-			// Three sizes, each square and round.
-			assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(6 * count);
-			assertThat(this.s3.keys(BUCKET, "originals/")).hasSize(count);
-
-			// Every thumbnail from either instance, whichever process rendered it.
-			HttpClient http = HttpClient.newHttpClient();
-			for (long id : ids) {
-				String url = JsonText.first(instances.get(0).get("/api/users/" + id + "/avatar").body(),
-						"\"thumbnailUrl\":\"([^\"]+)\"");
-				for (AppProcess instance : instances) {
-					for (int size : new int[] { 64, 128, 256 }) {
-						HttpResponse<byte[]> thumbnail = http.send(HttpRequest
-							.newBuilder(URI.create(instance.baseUrl() + url + "&size=" + size))
-							.build(), HttpResponse.BodyHandlers.ofByteArray());
-						assertThat(thumbnail.statusCode()).isEqualTo(200);
-						assertThat(thumbnail.headers().firstValue("Cache-Control")).hasValue(
-								"max-age=31536000, public, immutable");
-						BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
-						assertThat(image.getWidth()).as("user %d size %d from %s", id, size, instance.baseUrl())
-							.isEqualTo(size);
-					}
-					HttpResponse<byte[]> round = http.send(HttpRequest
-						.newBuilder(URI.create(instance.baseUrl() + url + "&size=64&shape=circle"))
+				for (int size : new int[] { 64, 128, 256 }) {
+					HttpResponse<byte[]> thumbnail = http.send(HttpRequest
+						.newBuilder(URI.create(instance.baseUrl() + url + "&size=" + size))
 						.build(), HttpResponse.BodyHandlers.ofByteArray());
-					assertThat(round.statusCode()).isEqualTo(200);
-					assertThat(round.headers().firstValue("Content-Type")).hasValue("image/png");
+					assertThat(thumbnail.statusCode()).isEqualTo(200);
+					assertThat(thumbnail.headers().firstValue("Cache-Control")).hasValue(
+							"max-age=31536000, public, immutable");
+					BufferedImage image = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
+					assertThat(image.getWidth()).as("user %d size %d from %s", id, size, instance.baseUrl())
+						.isEqualTo(size);
 				}
+				HttpResponse<byte[]> round = http.send(HttpRequest
+					.newBuilder(URI.create(instance.baseUrl() + url + "&size=64&shape=circle"))
+					.build(), HttpResponse.BodyHandlers.ofByteArray());
+				assertThat(round.statusCode()).isEqualTo(200);
+				assertThat(round.headers().firstValue("Content-Type")).hasValue("image/png");
 			}
-			assertNothingKeptOnDisk();
 		}
-		finally {
-			close(instances);
-		}
+		assertNothingKeptOnDisk();
 	}
 
 	@Test
+	@Order(2)
 	void aCliKilledMidBatchLeavesLeasesThatAnotherInstanceTakesOver() throws Exception {
 		List<AppProcess> instances = both();
-		try {
-			List<Long> ids = upload(instances, 60, "victim",
-					TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
-			Process cli = cli("killed.log", "--avatars.processing.lease=3s");
-			awaitReadyAndInFlight();
-			cli.destroyForcibly(); // SIGKILL
-			cli.waitFor();
-			List<String> states = new ArrayList<>();
-			for (long id : ids) {
-				states.add(instances.get(0).get("/api/users/" + id + "/avatar").body());
-			}
-			assertThat(states).as("it died mid-batch")
-				.anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
-
-			Thread.sleep(3500); // the dead runner's leases run out
-			post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
-
-			for (long id : ids) {
-				String state = instances.get(0).get("/api/users/" + id + "/avatar").body();
-				assertThat(state).as("user " + id).contains("\"status\":\"READY\"");
-				String url = JsonText.first(state, "\"thumbnailUrl\":\"([^\"]+)\"");
-				for (AppProcess instance : instances) {
-					assertThat(HttpClient.newHttpClient()
-						.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + url)).build(),
-								HttpResponse.BodyHandlers.discarding())
-						.statusCode()).isEqualTo(200);
-				}
-			}
-			assertThat(instances.get(0).get("/api/jobs/thumbnails/runs").body()).contains("\"trigger\":\"CLI\"")
-				.contains("\"finishedAt\":null");
-			assertThat(this.s3.keys(BUCKET, "thumbnails/")).hasSize(6 * ids.size());
+		// Photos that take a second or more each to render: with two workers, when the first is READY the CLI
+		// holds others and about ten are left for the take-over (it had 60; the take-over is the same for 12).
+		List<Long> ids = upload(instances, 12, "victim",
+				TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
+		Process cli = cli("killed.log", "--avatars.processing.lease=3s");
+		awaitStatus(ids, "READY", "PROCESSING");
+		cli.destroyForcibly(); // SIGKILL
+		cli.waitFor();
+		List<String> states = new ArrayList<>();
+		for (long id : ids) {
+			states.add(instances.get(0).get("/api/users/" + id + "/avatar").body());
 		}
-		finally {
-			close(instances);
+		assertThat(states).as("it died mid-batch")
+			.anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
+
+		Thread.sleep(3500); // the dead runner's leases run out
+		post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
+
+		for (long id : ids) {
+			String state = instances.get(0).get("/api/users/" + id + "/avatar").body();
+			assertThat(state).as("user " + id).contains("\"status\":\"READY\"");
+			String url = JsonText.first(state, "\"thumbnailUrl\":\"([^\"]+)\"");
+			for (AppProcess instance : instances) {
+				assertThat(HttpClient.newHttpClient()
+					.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + url)).build(),
+							HttpResponse.BodyHandlers.discarding())
+					.statusCode()).isEqualTo(200);
+			}
+		}
+		assertThat(instances.get(0).get("/api/jobs/thumbnails/runs").body()).contains("\"trigger\":\"CLI\"")
+			.contains("\"finishedAt\":null");
+		for (long id : ids) {
+			// Three sizes, square and round (the bucket also holds the first test's).
+			assertThat(this.s3.keys(BUCKET, "thumbnails/" + id + "/")).as("user " + id).hasSize(6);
 		}
 	}
 
 	/**
-	 * Until the CLI has finished some avatars and holds others: between two claims its workers are briefly idle
-	 * (longer than on a folder, as each finish lists the bucket), and a kill then would leave no lease to take
-	 * over. A render of these pictures takes seconds, so the kill right after lands mid-render.
+	 * Until the database holds an avatar in each of {@code statuses}: READY, the CLI has claimed and finished
+	 * some; READY and PROCESSING, it also holds others. Between two claims its workers are briefly idle (longer
+	 * than on a folder, as each finish lists the bucket), and a kill then would leave no lease to take over. A
+	 * render of these pictures takes seconds, so the kill right after lands mid-render.
 	 */
-	private void awaitReadyAndInFlight() throws Exception {
+	private void awaitStatus(List<Long> among, String... statuses) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		// Only among this test's users where it says: the database keeps the first test's READY ones.
+		String users = (among == null) ? "" : " AND user_id IN (" + String.join(",", among.stream().map(String::valueOf).toList()) + ")";
 		try (java.sql.Connection db = java.sql.DriverManager.getConnection(this.database.url(),
 				this.database.user(), this.database.password())) {
 			while (System.nanoTime() < deadline) {
-				try (java.sql.ResultSet counts = db.createStatement()
-					.executeQuery("SELECT SUM(CASE WHEN status = 'READY' THEN 1 ELSE 0 END),"
-							+ " SUM(CASE WHEN status = 'PROCESSING' THEN 1 ELSE 0 END) FROM avatars")) {
-					counts.next();
-					if (counts.getLong(1) > 0 && counts.getLong(2) > 0) {
-						return;
+				boolean all = true;
+				for (String status : statuses) {
+					try (java.sql.PreparedStatement query = db
+						.prepareStatement("SELECT COUNT(*) FROM avatars WHERE status = ?" + users)) {
+						query.setString(1, status);
+						try (java.sql.ResultSet count = query.executeQuery()) {
+							count.next();
+							all &= count.getLong(1) > 0;
+						}
 					}
+				}
+				if (all) {
+					return;
 				}
 				Thread.sleep(20);
 			}
 		}
-		throw new IllegalStateException("The CLI never had avatars both finished and in flight");
+		throw new IllegalStateException("The CLI never had avatars " + String.join(" and ", statuses));
 	}
 
 	/** Originals and thumbnails are in the bucket only: no host folder holds one. */

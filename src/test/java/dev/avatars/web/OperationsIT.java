@@ -33,7 +33,7 @@ class OperationsIT {
 	void ecsLogsAreJsonLinesAndTheManagementPortKeepsTheAdminRule() throws Exception {
 		int management = AppProcess.freePort();
 		Path log = this.dir.resolve("web.log");
-		try (AppProcess web = AppProcess.startWeb(AppProcess.packagedJar(), this.dir, log,
+		try (AppProcess web = AppProcess.startWeb(AppProcess.install(Files.createDirectories(this.dir.resolve("opt"))), this.dir, log,
 				// No schedule (and AppProcess turns processing on upload off): the upload stays in the backlog.
 				List.of("--avatars.home=" + this.dir, "--avatars.processing.cron=-",
 						"--logging.structured.format.console=ecs", "--management.server.port=" + management,
