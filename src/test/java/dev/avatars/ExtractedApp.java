@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * Why: a web start of the fat jar cost 22 to 28 s of CPU, most of it in the nested-jar class loader (a JFR
  * profile); extracted about 16 s, with the archive 9 to 12 s (2 December, starts one after another on the shared
  * two-core machine; the "AppProcess: ... s CPU" lines of a build's output show it for every start). Making the
- * archive costs about a minute once per build; the ITs start the app some 40 times. The archive holds no class of the app's own ({@code dev/avatars}): on Java 17 a class from the
- * archive has the code source it was dumped from, and {@code ApplicationHome} must see the installed jar.
+ * archive costs about a minute once per build; the ITs start the app some 40 times. The archive holds no class
+ * of the app's own ({@code dev/avatars}): on Java 17 a class from the archive has the code source it was dumped
+ * from, and {@code ApplicationHome} must see the installed jar.
  * <p>
  * {@code ApplicationHomeIT} still starts the fat jar exactly as an operator does, so the nested-jar launch
  * (resources, Flyway's migrations, the OpenCV natives from inside the jar) stays tested.

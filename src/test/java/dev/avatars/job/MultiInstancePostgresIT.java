@@ -168,7 +168,7 @@ class MultiInstancePostgresIT {
 		upload(instances, SHARED, "user", TestImages.jpeg(200, 150));
 
 		Process cli = cli("cli.log");
-		awaitStatus(null, "READY");
+		CliProgress.awaitStatuses(this.database, null, "READY");
 		List<CompletableFuture<String>> runs = instances.stream()
 			.map((instance) -> CompletableFuture.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
 			.toList();
@@ -213,7 +213,7 @@ class MultiInstancePostgresIT {
 		List<Long> ids = upload(instances, 12, "victim",
 				TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
 		Process cli = cli("killed.log", "--avatars.processing.lease=3s");
-		awaitStatus(ids, "READY", "PROCESSING");
+		CliProgress.awaitStatuses(this.database, ids, "READY", "PROCESSING");
 		cli.destroyForcibly(); // SIGKILL
 		cli.waitFor();
 		List<String> states = new ArrayList<>();
@@ -232,38 +232,6 @@ class MultiInstancePostgresIT {
 		assertThat(instances.get(0).get("/api/jobs/thumbnails/runs").body())
 			.contains("\"trigger\":\"CLI\"")
 			.contains("\"finishedAt\":null");
-	}
-
-	/**
-	 * Until the database holds an avatar in each of {@code statuses}: READY, the CLI has claimed and finished
-	 * some; READY and PROCESSING, it also holds others (between two claims its workers are briefly idle, and a
-	 * kill then would leave no lease to take over).
-	 */
-	private void awaitStatus(List<Long> among, String... statuses) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		// Only among this test's users where it says: the pair's database keeps the first test's READY ones.
-		String users = (among == null) ? "" : " AND user_id IN (" + String.join(",", among.stream().map(String::valueOf).toList()) + ")";
-		try (java.sql.Connection db = java.sql.DriverManager.getConnection(this.database.url(),
-				this.database.user(), this.database.password())) {
-			while (System.nanoTime() < deadline) {
-				boolean all = true;
-				for (String status : statuses) {
-					try (java.sql.PreparedStatement query = db
-						.prepareStatement("SELECT COUNT(*) FROM avatars WHERE status = ?" + users)) {
-						query.setString(1, status);
-						try (java.sql.ResultSet count = query.executeQuery()) {
-							count.next();
-							all &= count.getLong(1) > 0;
-						}
-					}
-				}
-				if (all) {
-					return;
-				}
-				Thread.sleep(20);
-			}
-		}
-		throw new IllegalStateException("The CLI never had avatars " + String.join(" and ", statuses));
 	}
 
 	@Test

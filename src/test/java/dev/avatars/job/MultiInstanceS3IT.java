@@ -174,7 +174,7 @@ class MultiInstanceS3IT {
 		List<Long> ids = upload(instances, count, "user", TestImages.jpeg(200, 150));
 
 		Process cli = cli("cli.log");
-		awaitStatus(null, "READY");
+		CliProgress.awaitStatuses(this.database, null, "READY");
 		List<CompletableFuture<String>> runs = instances.stream()
 			.map((instance) -> CompletableFuture
 				.supplyAsync(() -> post(instance, "/api/jobs/thumbnails/runs?wait=true")))
@@ -241,7 +241,9 @@ class MultiInstanceS3IT {
 		List<Long> ids = upload(instances, 12, "victim",
 				TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
 		Process cli = cli("killed.log", "--avatars.processing.lease=3s");
-		awaitStatus(ids, "READY", "PROCESSING");
+		// Between two claims the CLI idles longer than on a folder (each finish lists the bucket); a render of these
+		// pictures takes seconds, so a kill right after READY and PROCESSING are both seen lands mid-render.
+		CliProgress.awaitStatuses(this.database, ids, "READY", "PROCESSING");
 		cli.destroyForcibly(); // SIGKILL
 		cli.waitFor();
 		List<String> states = new ArrayList<>();
@@ -271,39 +273,6 @@ class MultiInstanceS3IT {
 			// Three sizes, square and round (the bucket also holds the first test's).
 			assertThat(this.s3.keys(BUCKET, "thumbnails/" + id + "/")).as("user " + id).hasSize(6);
 		}
-	}
-
-	/**
-	 * Until the database holds an avatar in each of {@code statuses}: READY, the CLI has claimed and finished
-	 * some; READY and PROCESSING, it also holds others. Between two claims its workers are briefly idle (longer
-	 * than on a folder, as each finish lists the bucket), and a kill then would leave no lease to take over. A
-	 * render of these pictures takes seconds, so the kill right after lands mid-render.
-	 */
-	private void awaitStatus(List<Long> among, String... statuses) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		// Only among this test's users where it says: the database keeps the first test's READY ones.
-		String users = (among == null) ? "" : " AND user_id IN (" + String.join(",", among.stream().map(String::valueOf).toList()) + ")";
-		try (java.sql.Connection db = java.sql.DriverManager.getConnection(this.database.url(),
-				this.database.user(), this.database.password())) {
-			while (System.nanoTime() < deadline) {
-				boolean all = true;
-				for (String status : statuses) {
-					try (java.sql.PreparedStatement query = db
-						.prepareStatement("SELECT COUNT(*) FROM avatars WHERE status = ?" + users)) {
-						query.setString(1, status);
-						try (java.sql.ResultSet count = query.executeQuery()) {
-							count.next();
-							all &= count.getLong(1) > 0;
-						}
-					}
-				}
-				if (all) {
-					return;
-				}
-				Thread.sleep(20);
-			}
-		}
-		throw new IllegalStateException("The CLI never had avatars " + String.join(" and ", statuses));
 	}
 
 	/** Originals and thumbnails are in the bucket only: no host folder holds one. */
