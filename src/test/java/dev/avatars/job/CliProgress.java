@@ -4,10 +4,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.avatars.AppProcess;
 import dev.avatars.TestPostgres;
 
 /**
@@ -50,6 +54,25 @@ final class CliProgress {
 			}
 		}
 		throw new IllegalStateException("The CLI never had avatars " + String.join(" and ", statuses));
+	}
+
+	/**
+	 * Kills the CLI with SIGKILL once it holds {@code ids} part-done (some READY, some PROCESSING), checks through
+	 * {@code observer} that it died mid-batch, and waits out its leases ({@code lease}, as the CLI was given), so
+	 * that another runner may take them over.
+	 */
+	static void killMidBatch(Process cli, TestPostgres.Database database, List<Long> ids, AppProcess observer,
+			long leaseMillis) throws Exception {
+		awaitStatuses(database, ids, "READY", "PROCESSING");
+		cli.destroyForcibly(); // SIGKILL
+		cli.waitFor();
+		List<String> states = new ArrayList<>();
+		for (long id : ids) {
+			states.add(observer.get("/api/users/" + id + "/avatar").body());
+		}
+		assertThat(states).as("it died mid-batch")
+			.anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
+		Thread.sleep(leaseMillis + 500); // the dead runner's leases run out
 	}
 
 }

@@ -213,16 +213,7 @@ class MultiInstancePostgresIT {
 		List<Long> ids = upload(instances, 12, "victim",
 				TestImages.encode(ProcessAvatarsIT.photoLike(2400, 1800), "jpg"));
 		Process cli = cli("killed.log", "--avatars.processing.lease=3s");
-		CliProgress.awaitStatuses(this.database, ids, "READY", "PROCESSING");
-		cli.destroyForcibly(); // SIGKILL
-		cli.waitFor();
-		List<String> states = new ArrayList<>();
-		for (long id : ids) {
-			states.add(instances.get(0).get("/api/users/" + id + "/avatar").body());
-		}
-		assertThat(states).as("it died mid-batch").anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
-
-		Thread.sleep(3500); // the dead runner's leases run out
+		CliProgress.killMidBatch(cli, this.database, ids, instances.get(0), 3000);
 		post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
 
 		for (long id : ids) {

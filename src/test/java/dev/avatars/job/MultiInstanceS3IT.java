@@ -243,17 +243,7 @@ class MultiInstanceS3IT {
 		Process cli = cli("killed.log", "--avatars.processing.lease=3s");
 		// Between two claims the CLI idles longer than on a folder (each finish lists the bucket); a render of these
 		// pictures takes seconds, so a kill right after READY and PROCESSING are both seen lands mid-render.
-		CliProgress.awaitStatuses(this.database, ids, "READY", "PROCESSING");
-		cli.destroyForcibly(); // SIGKILL
-		cli.waitFor();
-		List<String> states = new ArrayList<>();
-		for (long id : ids) {
-			states.add(instances.get(0).get("/api/users/" + id + "/avatar").body());
-		}
-		assertThat(states).as("it died mid-batch")
-			.anySatisfy((state) -> assertThat(state).contains("\"status\":\"PROCESSING\""));
-
-		Thread.sleep(3500); // the dead runner's leases run out
+		CliProgress.killMidBatch(cli, this.database, ids, instances.get(0), 3000);
 		post(instances.get(1), "/api/jobs/thumbnails/runs?wait=true");
 
 		for (long id : ids) {
