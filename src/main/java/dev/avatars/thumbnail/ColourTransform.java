@@ -65,16 +65,10 @@ final class ColourTransform {
 	private final byte[] grey;
 
 	/**
-	 * A matrix-shaper profile (every camera and phone profile): per channel and level, the linear sRGB it adds;
-	 * the pixel's is their sum, then sRGB's curve. Far cheaper than the grid; taken only where it gives
-	 * LittleCMS's grid within a level and a half.
-	 */
-	private final int[] additive;
-
-	/**
-	 * {@link #additive} with a pixel's three outputs in one long per channel and level, 21 bits each, biased to
-	 * stay positive: three loads and two additions a pixel instead of nine and six. {@code null} where a
-	 * contribution does not fit (no real profile's).
+	 * For matrix-shaper profiles, a pixel's conversion as three per-channel contributions in linear light, summed,
+	 * then sRGB's curve: per channel and level one long holding the three outputs' contributions, 21 bits each,
+	 * biased to stay positive (three loads and two additions a pixel). Far cheaper than the grid; taken only where
+	 * it gives LittleCMS's grid within a level and a half. {@code null}: the grid.
 	 */
 	private final long[] packed;
 
@@ -105,11 +99,10 @@ final class ColourTransform {
 		this(lut, grey, null);
 	}
 
-	private ColourTransform(int[] lut, byte[] grey, int[] additive) {
+	private ColourTransform(int[] lut, byte[] grey, long[] packed) {
 		this.lut = lut;
 		this.grey = grey;
-		this.additive = additive;
-		this.packed = (additive != null) ? pack(additive) : null;
+		this.packed = packed;
 	}
 
 	private static long[] pack(int[] additive) {
@@ -172,7 +165,7 @@ final class ColourTransform {
 
 	/** Whether this conversion sums per-channel contributions rather than interpolating in the grid. */
 	boolean isAdditive() {
-		return this.additive != null;
+		return this.packed != null;
 	}
 
 	private static ColourTransform compute(byte[] bytes, int channels, boolean additiveAllowed) {
@@ -234,7 +227,9 @@ final class ColourTransform {
 			}
 		}
 		int[] additive = additiveAllowed ? additive(space) : null;
-		return new ColourTransform(lut, null, (additive != null && agrees(additive, srgb)) ? additive : null);
+		// A contribution too large to pack (none in a real profile) leaves the grid too.
+		long[] packed = (additive != null && agrees(additive, srgb)) ? pack(additive) : null;
+		return new ColourTransform(lut, null, packed);
 	}
 
 	/**
@@ -286,7 +281,7 @@ final class ColourTransform {
 		return true;
 	}
 
-	/** A sum of {@link #additive} contributions, clamped to 0–1, encoded as 8-bit sRGB. */
+	/** A sum of the additive form's contributions (see {@link #packed}), clamped to 0–1, encoded as 8-bit sRGB. */
 	private static int encode(int sum) {
 		int linear = (sum + 2) >> 2;
 		// Without branches (negative to 0 by its sign's mask): out-of-gamut colours come in no order.
@@ -360,18 +355,6 @@ final class ColourTransform {
 			applyPacked(pixels, offset, end, bgr);
 			return;
 		}
-		if (this.additive != null) {
-			int[] table = this.additive;
-			for (int p = offset; p < end; p += 3) {
-				int r = (pixels[p + first] & 0xFF) * 3;
-				int g = (256 + (pixels[p + 1] & 0xFF)) * 3;
-				int b = (512 + (pixels[p + last] & 0xFF)) * 3;
-				pixels[p + first] = (byte) encode(table[r] + table[g] + table[b]);
-				pixels[p + 1] = (byte) encode(table[r + 1] + table[g + 1] + table[b + 1]);
-				pixels[p + last] = (byte) encode(table[r + 2] + table[g + 2] + table[b + 2]);
-			}
-			return;
-		}
 		int[] rgb = new int[3];
 		for (int p = offset; p < end; p += 3) {
 			interpolate(pixels[p + first] & 0xFF, pixels[p + 1] & 0xFF, pixels[p + last] & 0xFF, rgb);
@@ -420,14 +403,10 @@ final class ColourTransform {
 			int r = (p >> 16) & 0xFF;
 			int g = (p >> 8) & 0xFF;
 			int b = p & 0xFF;
-			if (this.additive != null) {
-				int[] table = this.additive;
-				int ri = r * 3;
-				int gi = (256 + g) * 3;
-				int bi = (512 + b) * 3;
-				pixels[i] = encode(table[ri] + table[gi] + table[bi]) << 16
-						| encode(table[ri + 1] + table[gi + 1] + table[bi + 1]) << 8
-						| encode(table[ri + 2] + table[gi + 2] + table[bi + 2]);
+			if (this.packed != null) {
+				long sum = this.packed[r] + this.packed[256 + g] + this.packed[512 + b];
+				pixels[i] = (unpack(sum, 2 * PACKED_BITS) & 0xFF) << 16 | (unpack(sum, PACKED_BITS) & 0xFF) << 8
+						| (unpack(sum, 0) & 0xFF);
 				continue;
 			}
 			if (this.grey != null) {
