@@ -25,7 +25,7 @@ for path in sorted(glob.glob(os.path.join(corpus, "12mp-0*.jpg"))):
     if image.size != (4000, 3000):
         continue
     square = image.convert("RGB").crop((512, 24, 512 + 2944, 24 + 2944))
-    for ratio in (1.1, 1.2, 1.3, 1.4, 1.5, 1.7, 1.9):
+    for ratio in (1.1, 1.2, 1.3, 1.4, 1.46, 1.5, 1.6, 1.7, 1.9):
         size = int(368 / ratio)
         square.resize((size, size), Image.LANCZOS).save(os.path.join(out, "%s.%d.png" % (os.path.basename(path), size)))
 PY

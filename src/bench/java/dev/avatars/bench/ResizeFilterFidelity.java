@@ -31,7 +31,7 @@ public final class ResizeFilterFidelity {
 
 	private static final String[] NAMES = { "area", "bicubic", "bilinear" };
 
-	private static final double[] RATIOS = { 1.1, 1.2, 1.3, 1.4, 1.5, 1.7, 1.9 };
+	private static final double[] RATIOS = { 1.1, 1.2, 1.3, 1.4, 1.46, 1.5, 1.6, 1.7, 1.9 };
 
 	private ResizeFilterFidelity() {
 	}

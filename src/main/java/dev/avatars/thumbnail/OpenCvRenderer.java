@@ -181,13 +181,14 @@ final class OpenCvRenderer {
 	}
 
 	/**
-	 * The area filter from 1.4× down, bicubic below (and up): a 2 MP photo's 300 px square at 1/4 shrinks
-	 * 1.17× to 256. There OpenCV's area filter, not at a whole ratio, is five times bicubic's time and
-	 * blurrier: against a Lanczos thumbnail of the full-size square, bicubic is 2–5 dB closer below 1.4×,
-	 * area closer from 1.5× (docs/BENCHMARKS.md, "Phone photos").
+	 * The area filter from 1.5× down, bicubic below (and up): a 2 MP photo's 300 px square at 1/4 shrinks 1.17×
+	 * to 256, a 12 MP photo's 375 px square at 1/8 1.46×. There OpenCV's area filter, not at a whole ratio, is
+	 * four to five times bicubic's time and the blurrier: against a Lanczos thumbnail of the full-size square,
+	 * bicubic is on average 1–4 dB closer below 1.5×, area closer from about 1.55× (docs/BENCHMARKS.md, "Phone
+	 * photos"). The reduced decode has already averaged each block, so little is left there to alias.
 	 */
 	static int interpolation(int from, int to) {
-		return (from * 5 >= to * 7) ? Imgproc.INTER_AREA : Imgproc.INTER_CUBIC;
+		return (from * 2 >= to * 3) ? Imgproc.INTER_AREA : Imgproc.INTER_CUBIC;
 	}
 
 	private static Mat smallestAtLeast(Mat square, List<Mat> renderings, int size) {

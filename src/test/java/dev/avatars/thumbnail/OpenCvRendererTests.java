@@ -129,10 +129,11 @@ class OpenCvRendererTests {
 	}
 
 
-	@Test
-	void shrinksASmallRatioBicubicWhichKeepsDetailTheAreaFilterBlurs() {
-		// A 2 MP photo's square at 1/4 (300 px) to 256: a pattern of 7 px stripes, against its exact samples.
-		int from = 300;
+	@ParameterizedTest
+	@ValueSource(ints = { 300, 375 })
+	void shrinksASmallRatioBicubicWhichKeepsDetailTheAreaFilterBlurs(int from) {
+		// A 2 MP photo's square at 1/4 (300 px) and a 12 MP photo's at 1/8 (375 px) to 256: a pattern of 7 px
+		// stripes, against its exact samples.
 		int to = 256;
 		org.opencv.core.Mat square = new org.opencv.core.Mat(from, from, org.opencv.core.CvType.CV_8UC1);
 		byte[] row = new byte[from];
@@ -148,10 +149,16 @@ class OpenCvRendererTests {
 
 		assertThat(chosen).isEqualTo(org.opencv.imgproc.Imgproc.INTER_CUBIC);
 		assertThat(stripeError(square, to, chosen)).isLessThan(stripeError(square, to, other) / 2);
-		// From 1.4 times on the area filter: the 12 MP photos' 375 px, exact halves.
-		assertThat(OpenCvRenderer.interpolation(375, 256)).isEqualTo(org.opencv.imgproc.Imgproc.INTER_AREA);
-		assertThat(OpenCvRenderer.interpolation(256, 128)).isEqualTo(org.opencv.imgproc.Imgproc.INTER_AREA);
 		square.release();
+	}
+
+	@Test
+	void shrinksByHalfOrMoreWithTheAreaFilter() {
+		// From 1.5 times on: a 24 MP photo's 500 px square at 1/8, and the exact halves 256 → 128 → 64.
+		assertThat(OpenCvRenderer.interpolation(384, 256)).isEqualTo(org.opencv.imgproc.Imgproc.INTER_AREA);
+		assertThat(OpenCvRenderer.interpolation(500, 256)).isEqualTo(org.opencv.imgproc.Imgproc.INTER_AREA);
+		assertThat(OpenCvRenderer.interpolation(256, 128)).isEqualTo(org.opencv.imgproc.Imgproc.INTER_AREA);
+		assertThat(OpenCvRenderer.interpolation(383, 256)).isEqualTo(org.opencv.imgproc.Imgproc.INTER_CUBIC);
 	}
 
 	private static double stripes(double x) {
