@@ -25,7 +25,8 @@ import org.opencv.imgproc.Imgproc;
  * otherwise libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling; at 1/4 faster than the Java
  * decoder), and decodes PNG and WebP. Orientation, crop square and scale come from {@link Photo}, as on the
  * Java path. The square thumbnails are encoded by {@link JpegEncoder}, which writes what OpenCV's encoder wrote
- * in about 60% of its time (OpenCV's bundled libjpeg has no SIMD; docs/BENCHMARKS.md, "Encoding the squares").
+ * in about 60% of its time (OpenCV's bundled libjpeg has no SIMD; docs/BENCHMARKS.md, "Encoding the square
+ * thumbnails").
  *
  * <p>Every {@link Mat} is released in a {@code finally}: native memory never waits for the garbage collector.
  */
