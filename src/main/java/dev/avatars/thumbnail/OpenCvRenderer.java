@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.avatars.jpeg.JpegEncoder;
 import dev.avatars.jpeg.ReducedJpegDecoder;
 import dev.avatars.png.PngEncoder;
 import org.opencv.core.Core;
 import org.opencv.core.CvException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.MatOfInt;
 import org.opencv.core.Rect;
 import org.opencv.core.Size;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -25,7 +24,9 @@ import org.opencv.imgproc.Imgproc;
  * {@link ReducedJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need);
  * otherwise libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling; at 1/4 faster than the Java
  * decoder), and decodes PNG and WebP. Orientation, crop square and scale come from {@link Photo}, as on the
- * Java path.
+ * Java path. The square thumbnails are encoded by {@link JpegEncoder}, which writes what OpenCV's encoder wrote
+ * in about 60% of its time (OpenCV's bundled libjpeg has no SIMD; docs/BENCHMARKS.md, "Encoding the square
+ * thumbnails").
  *
  * <p>Every {@link Mat} is released in a {@code finally}: native memory never waits for the garbage collector.
  */
@@ -38,7 +39,7 @@ final class OpenCvRenderer {
 
 	private final int largest;
 
-	private final int jpegQuality;
+	private final float jpegQuality;
 
 	private final JpegReducer reducer;
 
@@ -46,7 +47,7 @@ final class OpenCvRenderer {
 		this.sizes = sizes;
 		this.reducer = reducer;
 		this.largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
-		this.jpegQuality = Math.round(jpegQuality * 100);
+		this.jpegQuality = jpegQuality;
 	}
 
 	/** The square thumbnails of the photo's own square; {@code null} as below. */
@@ -72,8 +73,6 @@ final class OpenCvRenderer {
 		Mat region = null;
 		Mat upright = null;
 		List<Mat> renderings = new ArrayList<>(this.sizes.size());
-		MatOfByte out = new MatOfByte();
-		MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, this.jpegQuality);
 		try {
 			decoded = decode(photo, reduction);
 			if (decoded.empty()) {
@@ -122,12 +121,12 @@ final class OpenCvRenderer {
 					// fraction of the pixels, and the smaller sizes are made from it already converted.
 					toSrgb(resized, photo.source().colour());
 				}
-				if (!Imgcodecs.imencode(".jpg", resized, out, params)) {
-					throw new IOException("OpenCV could not encode a JPEG thumbnail");
-				}
-				thumbnails.add(new Thumbnail(size, Thumbnail.OutputFormat.JPEG, out.toArray()));
+				byte[] bgr = new byte[size * size * 3];
+				resized.get(0, 0, bgr);
+				thumbnails.add(new Thumbnail(size, Thumbnail.OutputFormat.JPEG,
+						JpegEncoder.encode(bgr, size, size, this.jpegQuality)));
 				if (circles) {
-					rounds.add(new Thumbnail(size, Thumbnail.OutputFormat.CIRCLE_PNG, circle(resized)));
+					rounds.add(new Thumbnail(size, Thumbnail.OutputFormat.CIRCLE_PNG, circle(bgr, size)));
 				}
 			}
 			return new Rendering(thumbnails, rounds, framing);
@@ -147,8 +146,6 @@ final class OpenCvRenderer {
 				decoded.release();
 			}
 			renderings.forEach(Mat::release);
-			out.release();
-			params.release();
 		}
 	}
 
@@ -161,10 +158,7 @@ final class OpenCvRenderer {
 	 * The square rendering as a round PNG (see {@link CircleMask}), written by {@link PngEncoder}: OpenCV's own
 	 * PNG encoder took twice as long (docs/FACES.md, "Cutting the cost").
 	 */
-	private static byte[] circle(Mat square) {
-		int size = square.cols();
-		byte[] bgr = new byte[size * size * 3];
-		square.get(0, 0, bgr);
+	private static byte[] circle(byte[] bgr, int size) {
 		return PngEncoder.ROUND.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgbaFromBgr(bgr, size));
 	}
 
