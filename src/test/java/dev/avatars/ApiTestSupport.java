@@ -104,6 +104,35 @@ public abstract class ApiTestSupport {
 		return JsonText.number(body, "$.id");
 	}
 
+	/** Users {@code prefix0} to {@code prefix<count-1>}, as {@link #createUsers(List)} makes them. */
+	protected List<Long> createUsers(String prefix, int count) throws Exception {
+		return createUsers(java.util.stream.IntStream.range(0, count).mapToObj((i) -> prefix + i).toList());
+	}
+
+	/**
+	 * Users with these names, in this order, as signing up makes them (a row, its avatar row, a hash of
+	 * {@link #PASSWORD}), for tests that need several: the first signs up through the API, the others are
+	 * written straight to the tables with its hash (bcrypt keeps each hash's salt in it, so the hash is valid
+	 * for them too). A hash per user, slow on purpose, took most of such tests' time.
+	 */
+	protected List<Long> createUsers(List<String> usernames) throws Exception {
+		long first = createUser(usernames.get(0));
+		String hash = this.jdbc.sql("SELECT password_hash FROM users WHERE id = ?").param(first).query(String.class)
+			.single();
+		List<Long> ids = new java.util.ArrayList<>(List.of(first));
+		for (String username : usernames.subList(1, usernames.size())) {
+			this.jdbc
+				.sql("INSERT INTO users (username, display_name, created_at, password_hash, role) "
+						+ "VALUES (?, ?, CURRENT_TIMESTAMP, ?, 'USER')")
+				.params(username, username, hash)
+				.update();
+			long id = this.jdbc.sql("SELECT id FROM users WHERE username = ?").param(username).query(Long.class).single();
+			this.jdbc.sql("INSERT INTO avatars (user_id, status) VALUES (?, 'NONE')").param(id).update();
+			ids.add(id);
+		}
+		return ids;
+	}
+
 	/** The admin {@link #ADMIN} (with {@link #PASSWORD}), made on first use in a test. */
 	protected long adminId() {
 		if (this.jdbc.sql("SELECT COUNT(*) FROM users WHERE username = ?").param(ADMIN).query(Long.class).single() == 0) {

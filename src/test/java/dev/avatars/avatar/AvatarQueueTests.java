@@ -92,12 +92,10 @@ class AvatarQueueTests extends ApiTestSupport {
 	}
 
 	private List<Long> pendingAvatars(int count) throws Exception {
-		List<Long> ids = new ArrayList<>();
+		List<Long> ids = createUsers("queued", count);
 		byte[] picture = TestImages.jpeg(32, 32);
-		for (int i = 0; i < count; i++) {
-			long id = createUser("queued" + i);
+		for (long id : ids) {
 			uploadOk(id, picture);
-			ids.add(id);
 		}
 		return ids;
 	}

@@ -38,10 +38,7 @@ class CleanupBesideUploadsTests extends ApiTestSupport {
 
 	@Test
 	void fiftyUploadsAndThumbnailRunsBesideCleanupsLoseNothing() throws Exception {
-		List<Long> users = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			users.add(createUser("busy" + i));
-		}
+		List<Long> users = createUsers("busy", 10);
 		List<Path> leftovers = new ArrayList<>();
 		FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
 		for (int i = 0; i < 100; i++) {

@@ -3,11 +3,12 @@ package dev.avatars.avatar;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.imageio.ImageIO;
@@ -36,6 +37,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 @TestPropertySource(properties = "avatars.processing.batch-size=7")
 class ConcurrentRunsTests extends ApiTestSupport {
 
+	/** Dozens of claims (as many as there are free workers, one per core, at most 7), shared by both runners. */
+	private static final int BACKLOG = 80;
+
 	@Autowired
 	JobEngine engine;
 
@@ -47,21 +51,34 @@ class ConcurrentRunsTests extends ApiTestSupport {
 
 	@Test
 	void twoRunnersAtOnceProcessEachAvatarExactlyOnce() throws Exception {
-		List<Long> ids = new ArrayList<>();
+		List<Long> ids = createUsers("user", BACKLOG);
 		byte[] image = TestImages.jpeg(48, 48);
-		for (int i = 0; i < 200; i++) {
-			long id = createUser("user" + i);
+		for (long id : ids) {
 			uploadOk(id, image);
-			ids.add(id);
 		}
+		// The first renders wait until both runners have started, so the second one meets a backlog still
+		// claimed and under way, however late its thread gets going; a smaller backlog then still overlaps.
+		CountDownLatch bothStarted = new CountDownLatch(2);
+		doAnswer((invocation) -> {
+			bothStarted.await(10, TimeUnit.SECONDS);
+			return invocation.callRealMethod();
+		}).when(this.thumbnailer).render(any(), any(), anyBoolean());
 
-		CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> this.engine.runOnce(ThumbnailJob.NAME, Trigger.API));
-		CompletableFuture<RunReport> second = CompletableFuture.supplyAsync(() -> this.engine.runOnce(ThumbnailJob.NAME, Trigger.SCHEDULE));
+		CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> {
+			bothStarted.countDown();
+			return this.engine.runOnce(ThumbnailJob.NAME, Trigger.API);
+		});
+		CompletableFuture<RunReport> second = CompletableFuture.supplyAsync(() -> {
+			bothStarted.countDown();
+			return this.engine.runOnce(ThumbnailJob.NAME, Trigger.SCHEDULE);
+		});
 		RunReport a = first.get();
 		RunReport b = second.get();
 
-		assertThat(a.claimed() + b.claimed()).isEqualTo(200);
-		assertThat(a.ready() + b.ready()).isEqualTo(200);
+		assertThat(List.of(a.claimed(), b.claimed())).as("each runner claimed part of the backlog")
+			.allSatisfy((claimed) -> assertThat(claimed).isPositive());
+		assertThat(a.claimed() + b.claimed()).isEqualTo(BACKLOG);
+		assertThat(a.ready() + b.ready()).isEqualTo(BACKLOG);
 		assertThat(ids).allSatisfy((id) -> assertThat(avatarStatus(id)).isEqualTo("READY"));
 		Map<Long, Integer> writesPerUser = new HashMap<>();
 		for (Invocation invocation : mockingDetails(this.storage).getInvocations()) {
@@ -69,7 +86,7 @@ class ConcurrentRunsTests extends ApiTestSupport {
 				writesPerUser.merge((Long) invocation.getArgument(0), 1, Integer::sum);
 			}
 		}
-		assertThat(writesPerUser).hasSize(200);
+		assertThat(writesPerUser).hasSize(BACKLOG);
 		assertThat(writesPerUser.values()).allMatch((writes) -> writes == 6); // 3 sizes, square and round
 	}
 

@@ -1,7 +1,6 @@
 package dev.avatars.avatar;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -55,11 +54,9 @@ class GracefulShutdownTests extends ApiTestSupport {
 	}
 
 	private List<Long> pending(int count) throws Exception {
-		List<Long> ids = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			long id = createUser("stop" + i);
+		List<Long> ids = createUsers("stop", count);
+		for (long id : ids) {
 			uploadOk(id, TestImages.jpeg(64, 64));
-			ids.add(id);
 		}
 		return ids;
 	}

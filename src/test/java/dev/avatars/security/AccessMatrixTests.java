@@ -85,8 +85,9 @@ class AccessMatrixTests extends ApiTestSupport {
 
 	@BeforeEach
 	void callers() throws Exception {
-		this.owner = createUser("owner");
-		this.other = createUser("other");
+		List<Long> users = createUsers(List.of("owner", "other"));
+		this.owner = users.get(0);
+		this.other = users.get(1);
 		this.admin = adminId();
 		Instant now = Instant.now();
 		Instant later = now.plus(1, ChronoUnit.HOURS);
