@@ -862,7 +862,7 @@ public final class ReducedJpegDecoder {
 		int diff = (int) (dcRead >> 32);
 		int position = (int) dcRead;
 		int k = 1;
-		int[] skip = ac.skip;
+		char[] skip = ac.skip;
 		while (true) {
 			long window = window(entropy, position);
 			// Up to four lookups of 12 bits from one 57-bit window: each costs a table load, not a data load.
@@ -1078,7 +1078,7 @@ public final class ReducedJpegDecoder {
 		 * including an end of block: bits used (low 5 bits), coefficients advanced ({@code << 8}) and whether the
 		 * block ended ({@code << 15}); 0 when not even one fits.
 		 */
-		final int[] skip;
+		final char[] skip;
 
 		/** @return code length {@code << 8 |} symbol for the code at the start of {@code window}, 0 when none */
 		int decode(long window) {
@@ -1097,7 +1097,7 @@ public final class ReducedJpegDecoder {
 
 		private Huffman(byte[] symbols, boolean ac) {
 			this.symbols = symbols;
-			this.skip = ac ? new int[1 << SKIP_BITS] : null;
+			this.skip = ac ? new char[1 << SKIP_BITS] : null;
 		}
 
 		static Huffman build(int[] counts, byte[] symbols, boolean ac) {
@@ -1130,7 +1130,7 @@ public final class ReducedJpegDecoder {
 			}
 			if (ac) {
 				for (int bits = 0; bits < (1 << SKIP_BITS); bits++) {
-					table.skip[bits] = table.skipEntry(bits);
+					table.skip[bits] = (char) table.skipEntry(bits);
 				}
 			}
 			return table;
