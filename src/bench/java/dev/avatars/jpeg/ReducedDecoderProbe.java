@@ -1,7 +1,12 @@
 package dev.avatars.jpeg;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +16,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * A/B of {@link ReducedJpegDecoder} against {@link BaselineReducedJpegDecoder} (a copy of it as it was before a
- * change, kept here only for this comparison). With 0 rounds: that both give the same bytes for every photo
+ * A/B of {@link ReducedJpegDecoder} against the same class of an earlier build ({@code OLD_CLASSES}: a
+ * {@code target/classes} folder, e.g. of {@code git archive COMMIT src/main | tar -x} compiled apart), loaded in a
+ * class loader of its own. With 0 rounds: that both give the same bytes for every photo
  * (walked recursively) of the given directories at 1/8 and 1/4, or both refuse it. Otherwise decodes per CPU
  * second of this thread on one size class of the first directory, old and new interleaved round by round (the
  * order swapped every round), medians and the median of the per-round ratios; the check runs in a JVM of its
@@ -20,8 +26,8 @@ import java.util.stream.Stream;
  * run by the test suite.
  *
  * <pre>
- * java ... dev.avatars.jpeg.ReducedDecoderProbe DIR[,DIR...] 0
- * java ... dev.avatars.jpeg.ReducedDecoderProbe DIR CLASS (12mp) REDUCTION (8) ROUNDS (31)
+ * java -Dprobe.old=OLD_CLASSES ... dev.avatars.jpeg.ReducedDecoderProbe DIR[,DIR...] 0
+ * java -Dprobe.old=OLD_CLASSES ... dev.avatars.jpeg.ReducedDecoderProbe DIR CLASS (12mp) REDUCTION (8) ROUNDS (31)
  * </pre>
  */
 final class ReducedDecoderProbe {
@@ -33,6 +39,28 @@ final class ReducedDecoderProbe {
 	private static final double SECONDS = Double.parseDouble(System.getProperty("probe.seconds", "0.3"));
 
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	/** The earlier build's {@code ReducedJpegDecoder.decode(byte[], int, int)}, answering its own {@code Reduced}. */
+	private static final MethodHandle OLD_DECODE;
+
+	private static final MethodHandle OLD_BGR;
+
+	static {
+		try {
+			URLClassLoader old = new URLClassLoader(
+					new URL[] { Path.of(System.getProperty("probe.old")).toUri().toURL() },
+					ClassLoader.getPlatformClassLoader());
+			Class<?> decoder = old.loadClass("dev.avatars.jpeg.ReducedJpegDecoder");
+			Class<?> reduced = old.loadClass("dev.avatars.jpeg.ReducedJpegDecoder$Reduced");
+			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+			OLD_DECODE = lookup.findStatic(decoder, "decode",
+					MethodType.methodType(reduced, byte[].class, int.class, int.class));
+			OLD_BGR = lookup.findVirtual(reduced, "bgr", MethodType.methodType(byte[].class));
+		}
+		catch (ReflectiveOperationException | java.io.IOException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private ReducedDecoderProbe() {
 	}
@@ -73,7 +101,7 @@ final class ReducedDecoderProbe {
 			return;
 		}
 		Runnable oldPass = () -> timed.forEach((jpeg) -> {
-			if (BaselineReducedJpegDecoder.decode(jpeg, jpeg.length, reduction) == null) {
+			if (oldDecode(jpeg, reduction) == null) {
 				throw new IllegalStateException("refused");
 			}
 		});
@@ -112,16 +140,25 @@ final class ReducedDecoderProbe {
 
 	/** @return null when old and new decode {@code jpeg} alike, else what differs */
 	private static String compare(byte[] jpeg, int reduction) {
-		BaselineReducedJpegDecoder.Reduced before = BaselineReducedJpegDecoder.decode(jpeg, jpeg.length, reduction);
+		byte[] before = oldDecode(jpeg, reduction);
 		ReducedJpegDecoder.Reduced after = ReducedJpegDecoder.decode(jpeg, jpeg.length, reduction);
 		if (before == null || after == null) {
 			return (before == null && after == null) ? null : "one refused: old " + before + ", new " + after;
 		}
-		if (before.width() != after.width() || before.height() != after.height()) {
-			return "size";
-		}
-		int at = Arrays.mismatch(before.bgr(), after.bgr());
+		// Same bytes and the same count of them; the width follows from the header both read.
+		int at = Arrays.mismatch(before, after.bgr());
 		return (at < 0) ? null : "byte " + at;
+	}
+
+	/** The earlier build's pixels, or null when it refuses the file. */
+	private static byte[] oldDecode(byte[] jpeg, int reduction) {
+		try {
+			Object reduced = OLD_DECODE.invoke(jpeg, jpeg.length, reduction);
+			return (reduced != null) ? (byte[]) OLD_BGR.invoke(reduced) : null;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Decodes per CPU second of this thread, in whole passes over the files. */
