@@ -165,7 +165,7 @@ final class OpenCvRenderer {
 		int size = square.cols();
 		byte[] bgr = new byte[size * size * 3];
 		square.get(0, 0, bgr);
-		return PngEncoder.ROUND.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgbaFromBgr(bgr, size));
+		return PngEncoder.ROUND.encodeBgr(size, size, bgr, CircleMask.coverage(size));
 	}
 
 	/** Converts a rendering to sRGB with the embedded profile's transform, in place; none: untagged. */
