@@ -13,8 +13,9 @@ import java.util.zip.CRC32;
  * "Cutting the cost"); the PNG format needs little more than the chunk framing done here (PNG specification, 3rd
  * edition, sections 5, 9 and 11.2.1). Each row is filtered once, counted at once while it is in the cache, and
  * written in a second pass into an array of the PNG's final length; the runs of zeros at either end of a row
- * (the transparent corners of a round thumbnail) are neither filtered nor counted nor written byte by byte. (The other filter types and the JDK's zlib, measured against these, are in the probes' {@code
- * EarlierPngEncoder}.) Thread-safe.
+ * (the transparent corners of a round thumbnail) are counted and written as runs, not byte by byte, and
+ * {@link #encodeBgr} does not even filter them (docs/FACES.md, "Cheaper round PNGs"). The other filter types and
+ * the JDK's zlib, measured against these, are in the probe's {@code EarlierPngEncoder}. Thread-safe.
  */
 public final class PngEncoder {
 
