@@ -117,17 +117,22 @@ public final class PngEncoder {
 			int stop = Math.min(last + 1, end);
 			int o = at + 1 + 4 * (shows - first);
 			spans[2 * y] = o;
-			int left = 0;
-			for (int pixel = shows, from = 3 * shows; pixel < stop; pixel++, from += 3, o += 4) {
-				int a = alpha[pixel] & 0xFF;
-				int rgba = (bgr[from + 2] & 0xFF) | ((bgr[from + 1] & 0xFF) << 8) | ((bgr[from] & 0xFF) << 16)
-						| (a << 24);
-				rgba &= -((a + 255) >>> 8); // all of it where alpha is 0
-				INT.set(filtered, o, subtractBytes(rgba, left));
-				left = rgba;
-			}
-			spans[2 * y + 1] = o;
+			spans[2 * y + 1] = filterBgr(bgr, alpha, shows, stop, filtered, o);
 		});
+	}
+
+	/** Pixels {@code [pixel, stop)} filtered into {@code filtered} from {@code o}; the index after them. */
+	private static int filterBgr(byte[] bgr, byte[] alpha, int pixel, int stop, byte[] filtered, int o) {
+		int left = 0;
+		for (int from = 3 * pixel; pixel < stop; pixel++, from += 3, o += 4) {
+			int a = alpha[pixel] & 0xFF;
+			int rgba = (bgr[from + 2] & 0xFF) | ((bgr[from + 1] & 0xFF) << 8) | ((bgr[from] & 0xFF) << 16)
+					| (a << 24);
+			rgba &= -((a + 255) >>> 8); // all of it where alpha is 0
+			INT.set(filtered, o, subtractBytes(rgba, left));
+			left = rgba;
+		}
+		return o;
 	}
 
 	/** The four bytes of {@code a} minus those of {@code b}, each modulo 256 (Hacker's Delight, 2-18). */
