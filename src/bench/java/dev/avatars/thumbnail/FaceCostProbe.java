@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 
+import dev.avatars.png.EarlierPngEncoder;
 import dev.avatars.png.PngEncoder;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -40,10 +41,13 @@ import org.opencv.imgproc.Imgproc;
  * {@code circle} (the three round PNGs as the renderer made them with OpenCV's encoder), {@code encode} (their
  * PNG encoding alone), {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise
  * kept), {@code levelN} (IMWRITE_PNG_COMPRESSION N, which also turns on libpng's adaptive filters);
- * {@code jcircle} (the three round PNGs as the renderer makes them now, by {@link PngEncoder#ROUND}),
- * {@code jpng-FILTER-LEVEL-STRATEGY} ({@link PngEncoder} with the JDK's zlib, e.g. {@code jpng-sub-1-default},
- * {@code jpng-up-1-huffman}, {@code jpng-paeth-1-filtered}) and {@code jpng-FILTER-own} (with its own
- * Huffman-only deflate), on the same masked squares. It first prints how many photos the job would frame on a
+ * {@code jcircle} (the three round PNGs as the renderer makes them now: the BGR square and the coverage
+ * through {@link PngEncoder#encodeBgr}), {@code jcircle-before} (as it made them until then: masked to RGBA,
+ * then {@link EarlierPngEncoder#ROUND}), {@code jpng-bgr} ({@link PngEncoder#encodeBgr} alone, on BGR already
+ * out of the {@code Mat}), {@code jpng-now} ({@link PngEncoder#encode} of the masked RGBA, as the
+ * pure-Java renderer does), {@code jpng-FILTER-LEVEL-STRATEGY} ({@link EarlierPngEncoder} with the JDK's zlib,
+ * e.g. {@code jpng-sub-1-default}, {@code jpng-up-1-huffman}, {@code jpng-paeth-1-filtered}) and
+ * {@code jpng-FILTER-own} (with its Huffman-only deflate), on the same masked squares. It first prints how many photos the job would frame on a
  * face, and whether the model takes a 4:3 input (192×144, 192×128) instead of the 192×192 letterbox.
  */
 public final class FaceCostProbe {
@@ -67,6 +71,7 @@ public final class FaceCostProbe {
 		List<Mat> squares = new ArrayList<>();
 		List<Mat> rounded = new ArrayList<>();
 		List<byte[]> rgbas = new ArrayList<>();
+		List<byte[]> bgrs = new ArrayList<>();
 		for (Path file : files) {
 			Mat small = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_REDUCED_COLOR_8);
 			smalls.add(small);
@@ -81,7 +86,8 @@ public final class FaceCostProbe {
 				rounded.add(round);
 				byte[] bgr = new byte[size * size * 3];
 				square.get(0, 0, bgr);
-				rgbas.add(CircleMask.rgbaFromBgr(bgr, size));
+				rgbas.add(rgbaFromBgr(bgr, size));
+				bgrs.add(bgr);
 				from = square;
 			}
 		}
@@ -180,12 +186,26 @@ public final class FaceCostProbe {
 								continue;
 							}
 							if (part.equals("jcircle")) {
-								total += javaCircle(squares.get(s), PngEncoder.ROUND).length;
+								total += javaCircle(squares.get(s)).length;
+								continue;
+							}
+							if (part.equals("jcircle-before")) {
+								total += javaCircleBefore(squares.get(s)).length;
+								continue;
+							}
+							if (part.equals("jpng-bgr")) {
+								int size = squares.get(s).cols();
+								total += PngEncoder.ROUND.encodeBgr(size, size, bgrs.get(s), CircleMask.coverage(size)).length;
+								continue;
+							}
+							if (part.equals("jpng-now")) {
+								int size = squares.get(s).cols();
+								total += PngEncoder.ROUND.encode(size, size, PngEncoder.ColourType.RGBA, rgbas.get(s)).length;
 								continue;
 							}
 							if (part.startsWith("jpng-")) {
 								int size = squares.get(s).cols();
-								total += encoder(part).encode(size, size, PngEncoder.ColourType.RGBA, rgbas.get(s)).length;
+								total += encoder(part).encode(size, size, EarlierPngEncoder.ColourType.RGBA, rgbas.get(s)).length;
 								continue;
 							}
 							MatOfInt params = part.startsWith("strategy")
@@ -245,22 +265,46 @@ public final class FaceCostProbe {
 		return out.total();
 	}
 
-	/** What OpenCvRenderer.circle does now: BGR out of the Mat, masked to RGBA, {@link PngEncoder}. */
-	private static byte[] javaCircle(Mat square, PngEncoder encoder) {
+	/** What OpenCvRenderer.circle does now: BGR out of the Mat, and the coverage as alpha, to {@link PngEncoder}. */
+	private static byte[] javaCircle(Mat square) {
 		int size = square.cols();
 		byte[] bgr = new byte[size * size * 3];
 		square.get(0, 0, bgr);
-		return encoder.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgbaFromBgr(bgr, size));
+		return PngEncoder.ROUND.encodeBgr(size, size, bgr, CircleMask.coverage(size));
+	}
+
+	/** What OpenCvRenderer.circle did before that (commit 2724100): BGR masked to RGBA, then the earlier encoder. */
+	private static byte[] javaCircleBefore(Mat square) {
+		int size = square.cols();
+		byte[] bgr = new byte[size * size * 3];
+		square.get(0, 0, bgr);
+		return EarlierPngEncoder.ROUND.encode(size, size, EarlierPngEncoder.ColourType.RGBA, rgbaFromBgr(bgr, size));
+	}
+
+	/** CircleMask.rgbaFromBgr as it was (commit 2724100): RGBA, alpha the coverage, colour zeroed where it is 0. */
+	private static byte[] rgbaFromBgr(byte[] bgr, int size) {
+		byte[] mask = CircleMask.coverage(size);
+		byte[] rgba = new byte[mask.length * 4];
+		for (int i = 0, from = 0, to = 0; i < mask.length; i++, from += 3, to += 4) {
+			byte alpha = mask[i];
+			if (alpha != 0) {
+				rgba[to] = bgr[from + 2];
+				rgba[to + 1] = bgr[from + 1];
+				rgba[to + 2] = bgr[from];
+				rgba[to + 3] = alpha;
+			}
+		}
+		return rgba;
 	}
 
 	/**
 	 * {@code jpng-FILTER-LEVEL-STRATEGY}, e.g. {@code jpng-sub-1-default}, {@code jpng-up-1-huffman}: zlib;
-	 * {@code jpng-FILTER-own}: {@link PngEncoder#huffman}.
+	 * {@code jpng-FILTER-own}: {@link EarlierPngEncoder#huffman}.
 	 */
-	private static PngEncoder encoder(String part) {
+	private static EarlierPngEncoder encoder(String part) {
 		String[] fields = part.split("-");
 		if (fields[2].equals("own")) {
-			return PngEncoder.huffman(PngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)));
+			return EarlierPngEncoder.huffman(EarlierPngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)));
 		}
 		int strategy = switch (fields[3]) {
 			case "default" -> Deflater.DEFAULT_STRATEGY;
@@ -268,7 +312,7 @@ public final class FaceCostProbe {
 			case "huffman" -> Deflater.HUFFMAN_ONLY;
 			default -> throw new IllegalArgumentException(part);
 		};
-		return PngEncoder.zlib(PngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)), Integer.parseInt(fields[2]),
+		return EarlierPngEncoder.zlib(EarlierPngEncoder.Filter.valueOf(fields[1].toUpperCase(Locale.ROOT)), Integer.parseInt(fields[2]),
 				strategy);
 	}
 

@@ -47,28 +47,10 @@ final class CircleMask {
 	}
 
 	/**
-	 * The round variant's samples in PNG order (R, G, B, straight alpha) from interleaved BGR, as OpenCV keeps
-	 * them: alpha is the coverage, and colour where nothing shows is zeroed, which changes no visible pixel and
-	 * compresses better.
-	 */
-	static byte[] rgbaFromBgr(byte[] bgr, int size) {
-		byte[] mask = coverage(size);
-		byte[] rgba = new byte[mask.length * 4];
-		for (int i = 0, from = 0, to = 0; i < mask.length; i++, from += 3, to += 4) {
-			byte alpha = mask[i];
-			if (alpha != 0) {
-				rgba[to] = bgr[from + 2];
-				rgba[to + 1] = bgr[from + 1];
-				rgba[to + 2] = bgr[from];
-				rgba[to + 3] = alpha;
-			}
-		}
-		return rgba;
-	}
-
-	/**
-	 * The same from a picture of Java's: its colours, its own alpha (if any) times the coverage, colour zeroed
-	 * where the result is transparent.
+	 * The round variant's samples in PNG order (R, G, B, straight alpha) from a picture of Java's: its colours,
+	 * its own alpha (if any) times the coverage, and colour where nothing shows zeroed, which changes no visible
+	 * pixel and compresses better. (OpenCV's squares go to {@code PngEncoder.encodeBgr} with the coverage as
+	 * alpha, which zeroes the same.)
 	 */
 	static byte[] rgba(BufferedImage square) {
 		int size = square.getWidth();

@@ -159,7 +159,7 @@ final class OpenCvRenderer {
 	 * PNG encoder took twice as long (docs/FACES.md, "Cutting the cost").
 	 */
 	private static byte[] circle(byte[] bgr, int size) {
-		return PngEncoder.ROUND.encode(size, size, PngEncoder.ColourType.RGBA, CircleMask.rgbaFromBgr(bgr, size));
+		return PngEncoder.ROUND.encodeBgr(size, size, bgr, CircleMask.coverage(size));
 	}
 
 	/** Converts a rendering to sRGB with the embedded profile's transform, in place; none: untagged. */

@@ -39,6 +39,61 @@ final class PngSamples {
 		return samples;
 	}
 
+	/**
+	 * A plane of straight alpha of one of several kinds: all 0, all 255, a disc (0 outside, so rows start and end
+	 * with transparent runs or are transparent throughout), noise with many zeros, or runs of 0 and 255.
+	 */
+	static byte[] alpha(Random random, int width, int height) {
+		byte[] alpha = new byte[width * height];
+		int kind = random.nextInt(5);
+		double cx = random.nextDouble() * width;
+		double cy = random.nextDouble() * height;
+		double radius = random.nextDouble() * Math.max(width, height) / 1.5;
+		int run = 0;
+		int value = 0;
+		for (int i = 0; i < alpha.length; i++) {
+			int x = i % width;
+			int y = i / width;
+			if (run-- <= 0) {
+				run = random.nextInt(1 + random.nextInt(80));
+				value = (value == 0) ? 255 : 0;
+			}
+			alpha[i] = (byte) switch (kind) {
+				case 0 -> 0;
+				case 1 -> 255;
+				case 2 -> (int) Math.round(255 * Math.max(0, Math.min(1, radius + 0.5 - Math.hypot(x + 0.5 - cx, y + 0.5 - cy))));
+				case 3 -> (random.nextInt(3) == 0) ? 0 : random.nextInt(256);
+				default -> value;
+			};
+		}
+		return alpha;
+	}
+
+	/** Interleaved B, G, R from R, G, B, A samples, alpha dropped. */
+	static byte[] bgr(byte[] rgba) {
+		byte[] bgr = new byte[rgba.length / 4 * 3];
+		for (int i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+			bgr[o] = rgba[i + 2];
+			bgr[o + 1] = rgba[i + 1];
+			bgr[o + 2] = rgba[i];
+		}
+		return bgr;
+	}
+
+	/** R, G, B, A samples from B, G, R and alpha: what {@code encodeBgr} must write, colour 0 where alpha is. */
+	static byte[] rgba(byte[] bgr, byte[] alpha) {
+		byte[] rgba = new byte[alpha.length * 4];
+		for (int i = 0; i < alpha.length; i++) {
+			if (alpha[i] != 0) {
+				rgba[4 * i] = bgr[3 * i + 2];
+				rgba[4 * i + 1] = bgr[3 * i + 1];
+				rgba[4 * i + 2] = bgr[3 * i];
+				rgba[4 * i + 3] = alpha[i];
+			}
+		}
+		return rgba;
+	}
+
 	/** The picture's samples as ImageIO decodes them, R, G, B (and A), row by row. */
 	static byte[] decoded(byte[] png, int channels) throws IOException {
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
