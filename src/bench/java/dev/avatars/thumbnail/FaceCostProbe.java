@@ -36,7 +36,8 @@ import org.opencv.imgproc.Imgproc;
  * </pre>
  *
  * Parts: {@code detect} (FaceDetector.detect), {@code forward} (the model alone; {@code forward-nowinograd},
- * {@code forward-nofusion}: with those options of the net off), {@code area} / {@code linear}
+ * {@code forward-nofusion}: with those options of the net off; {@code forward-int8}: OpenCV's int8 form of the model,
+ * calibrated on the corpus; {@code forward-fp16}: the half-float CPU target), {@code area} / {@code linear}
  * (scaling the 1/8 decode to the model's 192 pixels), {@code blob} (blobFromImage of a 192×192 picture),
  * {@code circle} (the three round PNGs as the renderer made them with OpenCV's encoder), {@code encode} (their
  * PNG encoding alone), {@code strategyN} (the same with IMWRITE_PNG_STRATEGY N, OpenCV's speed settings otherwise
@@ -97,6 +98,18 @@ public final class FaceCostProbe {
 		noWinograd.enableWinograd(false);
 		Net noFusion = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
 		noFusion.enableFusion(false);
+		// OpenCV's int8 form of the model, calibrated on the corpus' own pictures squeezed to 192×192.
+		List<Mat> calibration = new ArrayList<>();
+		for (Mat small : smalls) {
+			Mat squeezed = new Mat();
+			Imgproc.resize(small, squeezed, new Size(192, 192));
+			calibration.add(squeezed);
+		}
+		Net int8 = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()))
+			.quantize(List.of(Dnn.blobFromImages(calibration, 1 / 127.5, new Size(192, 192),
+					new Scalar(127.5, 127.5, 127.5), true, false)), CvType.CV_32F, CvType.CV_32F, true);
+		Net fp16 = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		fp16.setPreferableTarget(Dnn.DNN_TARGET_CPU_FP16);
 		Mat input = new Mat(192, 192, CvType.CV_8UC3, new Scalar(90, 120, 150));
 		Mat blob = Dnn.blobFromImage(input, 1 / 127.5, new Size(192, 192), new Scalar(127.5, 127.5, 127.5), true, false);
 		// How often the renderer decodes a second time, at a finer scale, for a face's square smaller than the
@@ -164,7 +177,8 @@ public final class FaceCostProbe {
 					}
 					else if (part.startsWith("forward")) {
 						Net which = part.equals("forward-nowinograd") ? noWinograd
-								: part.equals("forward-nofusion") ? noFusion : net;
+								: part.equals("forward-nofusion") ? noFusion
+										: part.equals("forward-int8") ? int8 : part.equals("forward-fp16") ? fp16 : net;
 						List<Mat> outputs = new ArrayList<>();
 						which.setInput(blob);
 						which.forward(outputs, which.getUnconnectedOutLayersNames());
