@@ -94,6 +94,10 @@ public final class Thumbnailer {
 		if (maxPixels < 1) {
 			throw new IllegalArgumentException("The pixel limit must be positive: " + maxPixels);
 		}
+		// Refused here, at start-up, not by each encoder at each job (a percentage such as 85 is the likely slip).
+		if (!(jpegQuality >= 0 && jpegQuality <= 1)) {
+			throw new IllegalArgumentException("The JPEG quality must be within 0–1: " + jpegQuality);
+		}
 		this.maxPixels = maxPixels;
 		List<Integer> copy = List.copyOf(sizes);
 		this.javaRenderer = new JavaRenderer(copy, jpegQuality, reducer);

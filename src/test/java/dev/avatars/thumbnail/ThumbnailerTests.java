@@ -54,6 +54,28 @@ class ThumbnailerTests {
 		assertThat(thumbnailer.description()).isEqualTo("pure Java (engine set to java)");
 	}
 
+	@ParameterizedTest
+	@ValueSource(floats = { -0.01f, 1.01f, 85f, Float.NaN })
+	void aJpegQualityOutsideZeroToOneIsRefusedAtConstructionNotAtEachJob(float quality) {
+		for (Thumbnailer.Engine engine : Thumbnailer.Engine.values()) {
+			assertThatThrownBy(() -> new Thumbnailer(List.of(64), quality, engine, 40_000_000))
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("JPEG quality");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(floats = { 0f, 1f })
+	void theEndsOfTheQualityRangeEncode(float quality, @TempDir Path dir) throws Exception {
+		Path original = dir.resolve("photo.jpg");
+		Files.write(original, TestImages.encode(TestImages.noise(300, 200), "jpg"));
+		for (Thumbnailer.Engine engine : Thumbnailer.Engine.values()) {
+			List<Thumbnail> thumbnails = new Thumbnailer(List.of(64), quality, engine, 40_000_000).render(original,
+					null);
+			assertThat(ImageIO.read(new ByteArrayInputStream(thumbnails.get(0).bytes())).getWidth()).isEqualTo(64);
+		}
+	}
+
 	@Test
 	void thePureJavaPathWritesNoTemporaryFiles(@TempDir Path cache, @TempDir Path originals) throws Exception {
 		Path file = Files.write(originals.resolve("photo.jpg"), TestImages.jpeg(300, 200));
