@@ -116,13 +116,16 @@ final class OpenCvRenderer {
 				Mat resized = new Mat();
 				renderings.add(resized);
 				Imgproc.resize(from, resized, new Size(size, size), 0, 0, interpolation(from.cols(), size));
-				if (from == upright) {
-					// An embedded profile's conversion on the largest thumbnail, not the larger square: a
-					// fraction of the pixels, and the smaller sizes are made from it already converted.
-					toSrgb(resized, photo.source().colour());
-				}
+				// The pixels out of the Mat once, for both encoders.
 				byte[] bgr = new byte[size * size * 3];
 				resized.get(0, 0, bgr);
+				ColourTransform colour = photo.source().colour();
+				if (from == upright && colour != null) {
+					// An embedded profile's conversion on the largest thumbnail, not the larger square: a
+					// fraction of the pixels; put back, the smaller sizes are made from it already converted.
+					colour.apply(bgr, 0, size * size, true);
+					resized.put(0, 0, bgr);
+				}
 				thumbnails.add(new Thumbnail(size, Thumbnail.OutputFormat.JPEG,
 						JpegEncoder.encode(bgr, size, size, this.jpegQuality)));
 				if (circles) {
@@ -160,18 +163,6 @@ final class OpenCvRenderer {
 	 */
 	private static byte[] circle(byte[] bgr, int size) {
 		return PngEncoder.ROUND.encodeBgr(size, size, bgr, CircleMask.coverage(size));
-	}
-
-	/** Converts a rendering to sRGB with the embedded profile's transform, in place; none: untagged. */
-	private static void toSrgb(Mat region, ColourTransform colour) {
-		if (colour == null) {
-			return;
-		}
-		int pixels = (int) region.total();
-		byte[] bgr = new byte[pixels * 3];
-		region.get(0, 0, bgr);
-		colour.apply(bgr, 0, pixels, true);
-		region.put(0, 0, bgr);
 	}
 
 	/**
