@@ -111,6 +111,18 @@ cat > ac-three-steps.txt <<'S'
 1: 1-63, 1, 0 ;
 0: 3-63, 1, 0 ;
 S
+# A script jpegtran accepts that leaves the last bit of luma AC 3-63 unsent: not its original's coefficients.
+cat > ac-bits-unsent.txt <<'S'
+0,1,2: 0-0, 0, 0 ;
+0: 1-2, 0, 2 ;
+1: 1-63, 0, 1 ;
+0: 3-63, 0, 2 ;
+2: 1-63, 0, 1 ;
+0: 1-63, 2, 1 ;
+2: 1-63, 1, 0 ;
+0: 1-2, 1, 0 ;
+1: 1-63, 1, 0 ;
+S
 # Deep approximation: DC from Al 3, luma AC from Al 5, chroma AC from Al 4, one bit per refinement.
 cat > ac-deep.txt <<'S'
 0,1,2: 0-0, 0, 3 ;
@@ -159,4 +171,5 @@ for s in 422 420 444; do
   jpegtran -copy none -scans ac-deep.txt -restart 1B photo-$s.jpg > ac-deep-restart-1b-$s.jpg
   jpegtran -copy none -progressive photo-$s.jpg > default-$s.jpg
 done
+jpegtran -copy none -scans ac-bits-unsent.txt photo-420.jpg > ac-bits-unsent-420.jpg
 rm -f dc-*.txt ac-*.txt
