@@ -767,7 +767,12 @@ public final class ReducedJpegDecoder {
 					// The new coefficient (or the end of sixteen zeros) is the (run + 1)th still-zero one from k.
 					long zeros = ~nonZero & band & from(k);
 					int target;
-					if (Long.bitCount(zeros) > run) {
+					int first = Long.numberOfTrailingZeros(zeros);
+					long span = ((2L << run) - 1) << first;
+					if (first + run < 64 && (zeros & span) == span) {
+						target = first + run; // no non-zero coefficient among them: most codes past the lowest ones
+					}
+					else if (Long.bitCount(zeros) > run) {
 						target = select(zeros, run);
 					}
 					else if (value == 0) {
@@ -839,14 +844,14 @@ public final class ReducedJpegDecoder {
 			return place + SELECT_IN_BYTE[(int) (x >>> place & 0xFF) << 3 | inByte];
 		}
 
-		/** Bits {@code k} to 63 ({@code k} up to 64). */
+		/** Bits {@code k} to 63 ({@code k} up to 64; without a branch, as Java shifts by {@code k} mod 64). */
 		private static long from(int k) {
-			return (k >= 64) ? 0 : -1L << k;
+			return (-1L << k) & ~-(long) (k >>> 6);
 		}
 
 		/** Bits 0 to {@code k - 1} ({@code k} up to 64). */
 		private static long below(int k) {
-			return (k >= 64) ? -1L : (1L << k) - 1;
+			return ~(-1L << k) | -(long) (k >>> 6);
 		}
 
 		/** Bits 0 to {@code k}. */
