@@ -736,6 +736,9 @@ public final class ReducedJpegDecoder {
 				int bitPos) {
 			long nonZero = this.nonZero[i][block];
 			long kept = this.kept[i];
+			short[] values = this.values[i];
+			byte[] slotOf = this.slotOf[i];
+			int base = block * this.slots[i];
 			long band = upTo(stop);
 			// The bits from bitPos on, of which the first used are read: a load for every few codes, not each.
 			long window = window(entropy, bitPos);
@@ -795,7 +798,7 @@ public final class ReducedJpegDecoder {
 					used += Long.bitCount(passed);
 					if (value != 0) {
 						nonZero |= 1L << target;
-						this.values[i][block * this.slots[i] + this.slotOf[i][target]] = (short) value;
+						values[base + slotOf[target]] = (short) value;
 					}
 					k = target + 1;
 				}
