@@ -18,9 +18,9 @@ import java.util.Arrays;
  * lookup. The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma
  * (see {@link #blocks}).
  *
- * <p>At 1/4 every value is needed (see {@link #blocks}); there libjpeg-turbo is as fast or faster, so only the
- * pure-Java path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a few levels
- * of libjpeg's.
+ * <p>At 1/4 every value is needed (see {@link #blocks}); for baseline files libjpeg-turbo is faster there, so
+ * only the pure-Java path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a
+ * few levels of libjpeg's.
  *
  * <p>A progressive JPEG at 1/8 needs only its DC scans (the first ones and their successive-approximation
  * refinements, interleaved or one component each, in any split of the bits): their coefficients are collected,
