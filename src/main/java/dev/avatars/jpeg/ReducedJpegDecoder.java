@@ -18,9 +18,9 @@ import java.util.Arrays;
  * lookup. The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma
  * (see {@link #blocks}).
  *
- * <p>At 1/4 every value is needed (see {@link #blocks}); there libjpeg-turbo is as fast or faster, so only the
- * pure-Java path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a few levels
- * of libjpeg's.
+ * <p>At 1/4 every value is needed (see {@link #blocks}); for baseline files libjpeg-turbo is faster there, so
+ * only the pure-Java path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a
+ * few levels of libjpeg's.
  *
  * <p>A progressive JPEG at 1/8 needs only its DC scans (the first ones and their successive-approximation
  * refinements, interleaved or one component each, in any split of the bits): their coefficients are collected,
@@ -685,40 +685,47 @@ public final class ReducedJpegDecoder {
 			short[] values = this.values[i];
 			byte[] slotOf = this.slotOf[i];
 			int base = block * this.slots[i];
-			int position = bitPos;
+			// As in refineBand: the bits from bitPos on, of which the first used are read.
+			long window = window(entropy, bitPos);
+			int used = 0;
 			for (int k = start; k <= stop;) {
-				long window = window(entropy, position);
-				int code = ac.decode(window);
-				if (code == 0) {
-					return -1;
+				if (used > 26) { // a code and its value bits take up to 31 of the 57 a load gives
+					bitPos += used;
+					used = 0;
+					window = window(entropy, bitPos);
 				}
+				long bits = window << used;
+				int code = ac.decode(bits);
 				int length = code >>> 8;
 				int run = (code >>> 4) & 15;
 				int size = code & 15;
-				if (size == 0) {
-					if (run == 15) {
-						position += length;
-						k += 16;
-						continue;
+				if (size != 0) {
+					k += run;
+					if (k > stop) {
+						return -1;
 					}
-					// The end of this block's band and of as many more blocks' as the run says.
-					int more = (run == 0) ? 0 : (int) (window << length >>> (64 - run));
-					this.endOfBands = (1 << run) + more - 1;
-					position += length + run;
-					break;
+					values[base + slotOf[k]] = (short) (extend((int) (bits << length >>> (64 - size)), size) << low);
+					nonZero |= 1L << k;
+					used += length + size;
+					k++;
 				}
-				k += run;
-				if (k > stop) {
+				else if (code == 0) {
 					return -1;
 				}
-				int value = extend((int) (window << length >>> (64 - size)), size) << low;
-				position += length + size;
-				nonZero |= 1L << k;
-				values[base + slotOf[k]] = (short) value;
-				k++;
+				else if (run == 15) {
+					used += length;
+					k += 16;
+				}
+				else {
+					// The end of this block's band and of as many more blocks' as the run says.
+					int more = (run == 0) ? 0 : (int) (bits << length >>> (64 - run));
+					this.endOfBands = (1 << run) + more - 1;
+					used += length + run;
+					break;
+				}
 			}
 			this.nonZero[i][block] = nonZero;
-			return position;
+			return bitPos + used;
 		}
 
 		/**
@@ -729,6 +736,9 @@ public final class ReducedJpegDecoder {
 				int bitPos) {
 			long nonZero = this.nonZero[i][block];
 			long kept = this.kept[i];
+			short[] values = this.values[i];
+			byte[] slotOf = this.slotOf[i];
+			int base = block * this.slots[i];
 			long band = upTo(stop);
 			// The bits from bitPos on, of which the first used are read: a load for every few codes, not each.
 			long window = window(entropy, bitPos);
@@ -788,7 +798,7 @@ public final class ReducedJpegDecoder {
 					used += Long.bitCount(passed);
 					if (value != 0) {
 						nonZero |= 1L << target;
-						this.values[i][block * this.slots[i] + this.slotOf[i][target]] = (short) value;
+						values[base + slotOf[target]] = (short) value;
 					}
 					k = target + 1;
 				}
