@@ -9,8 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Decodes a sequential Huffman JPEG at one eighth or one quarter of its size, a progressive one at one eighth,
- * in plain Java.
+ * Decodes a sequential or progressive Huffman JPEG at one eighth or one quarter of its size, in plain Java.
  *
  * <p>At 1/8 each 8×8 block becomes one pixel, the block's mean: libjpeg's own 1/8 scaling computes exactly this
  * from the DC coefficient. The rest of a block still has to be read past, and that is where decoders spend their
@@ -19,17 +18,19 @@ import java.util.Arrays;
  * lookup. The pixels are libjpeg's at 1/8 (the tests compare them with libjpeg-turbo's), except for 4:2:0 chroma
  * (see {@link #blocks}).
  *
- * <p>At 1/4 every value is needed (see {@link #blocks}); there libjpeg-turbo is faster, so only the pure-Java
- * path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a few levels of
- * libjpeg's.
+ * <p>At 1/4 every value is needed (see {@link #blocks}); for baseline files libjpeg-turbo is faster there, so
+ * only the pure-Java path uses it, where it spares ImageIO's decoding of every pixel. Its pixels are within a
+ * few levels of libjpeg's.
  *
  * <p>A progressive JPEG at 1/8 needs only its DC scans (the first ones and their successive-approximation
  * refinements, interleaved or one component each, in any split of the bits): their coefficients are collected,
  * and every AC scan is passed over without decoding. libjpeg's 1/8 uses only the DC coefficients too, so the
- * pixels are the same; a libjpeg decode reads every scan. At 1/4 progressive files go to the full decoder.
+ * pixels are the same; a libjpeg decode reads every scan. At 1/4 every scan is read, but only the coefficients
+ * that add to the output are kept (see {@link Progressive}): the pixels are those of the baseline file with the
+ * same coefficients, to the byte.
  *
- * <p>It takes 8-bit baseline, extended and (at 1/8) progressive JPEGs with one component (grey) or three (YCbCr,
- * the chroma sampled 1×1 and the luma up to 2×2; at 1/4 the luma 1×1 or 2×2), baseline ones in one interleaved
+ * <p>It takes 8-bit baseline, extended and progressive JPEGs with one component (grey) or three (YCbCr, the
+ * chroma sampled 1×1 and the luma up to 2×2; at 1/4 the luma 1×1 or 2×2), baseline ones in one interleaved
  * scan, with or without restart markers. Anything else, and any damage it notices (a bad code, data that ends early, a missing restart
  * marker), gives {@code null}: the caller then leaves the file to a full decoder, which reads it or says why it
  * cannot.
@@ -47,6 +48,12 @@ public final class ReducedJpegDecoder {
 	 * left to ImageIO, which decodes only the crop square, subsampled.
 	 */
 	private static final int MAX_OUTPUT_PIXELS = 4_000_000;
+
+	/**
+	 * A progressive picture at 1/4 keeps some of its AC coefficients until its last scan: beyond this many output
+	 * pixels (a 16-megapixel original; 35 to 50 MB of them) it is left to the full decoder.
+	 */
+	private static final int MAX_PROGRESSIVE_QUARTER_PIXELS = 1_000_000;
 
 	/** The picture reduced, BGR bytes row by row (OpenCV's order). */
 	public record Reduced(int width, int height, byte[] bgr) {
@@ -77,6 +84,20 @@ public final class ReducedJpegDecoder {
 	private static final int[] ZIGZAG = { 0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40,
 			48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
 			58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63 };
+
+	/** By byte {@code << 3 |} n: the position of the byte's {@code (n + 1)}th set bit. */
+	private static final byte[] SELECT_IN_BYTE = new byte[256 * 8];
+
+	static {
+		for (int b = 0; b < 256; b++) {
+			int n = 0;
+			for (int bit = 0; bit < 8; bit++) {
+				if ((b & 1 << bit) != 0) {
+					SELECT_IN_BYTE[b << 3 | n++] = (byte) bit;
+				}
+			}
+		}
+	}
 
 	/** {@link #basis} weights for 1, 2 and 4 outputs per side. */
 	private static final float[] AVERAGES_1 = averages(1);
@@ -178,8 +199,7 @@ public final class ReducedJpegDecoder {
 					}
 				}
 				case 0xC2 -> {
-					// Progressive: at 1/8 only its DC scans are read; at 1/4 the AC ones would be needed too.
-					if (frame != null || this.reduction != 8 || (frame = Frame.read(this, segment)) == null) {
+					if (frame != null || (frame = Frame.read(this, segment)) == null) {
 						return null;
 					}
 					progressive = true;
@@ -216,18 +236,22 @@ public final class ReducedJpegDecoder {
 	}
 
 	/**
-	 * A progressive JPEG at 1/8 from {@link #pos} (its first SOS) to EOI: each block's DC coefficient, which is
+	 * A progressive JPEG from {@link #pos} (its first SOS) to EOI. At 1/8 each block's DC coefficient, which is
 	 * all 1/8 needs, from the DC scans (first and refining, interleaved or one component each); the AC scans are
-	 * passed over without decoding. Tables and restart intervals may change between scans.
+	 * passed over without decoding. At 1/4 every scan is read, and of the AC coefficients only those that add to
+	 * a quarter's mean are kept (see {@link Progressive}). Tables and restart intervals may change between scans.
 	 */
 	private Reduced progressive(Frame frame, int[][] quant, Huffman[] dcTables, Huffman[] acTables,
 			int restartInterval) {
-		int width = (frame.width + 7) / 8;
-		int height = (frame.height + 7) / 8;
-		if ((long) width * height > MAX_OUTPUT_PIXELS) {
+		int width = (frame.width + this.reduction - 1) / this.reduction;
+		int height = (frame.height + this.reduction - 1) / this.reduction;
+		if ((long) width * height > ((this.reduction == 8) ? MAX_OUTPUT_PIXELS : MAX_PROGRESSIVE_QUARTER_PIXELS)) {
 			return null;
 		}
-		Progressive state = new Progressive(frame);
+		if (this.reduction == 4 && frame.components() == 3 && frame.h[0] != frame.v[0]) {
+			return null; // 4:2:2 and 4:4:0, as for baseline files at 1/4
+		}
+		Progressive state = new Progressive(frame, this.reduction);
 		int interval = restartInterval;
 		while (true) {
 			if (u8(this.pos) != 0xFF) {
@@ -264,7 +288,7 @@ public final class ReducedJpegDecoder {
 					interval = u16(segment);
 				}
 				case 0xDA -> {
-					if (!progressiveScan(state, segment, segmentEnd, quant, dcTables, interval)) {
+					if (!progressiveScan(state, segment, segmentEnd, quant, dcTables, acTables, interval)) {
 						return null;
 					}
 					continue; // at the marker after the scan's data
@@ -277,12 +301,12 @@ public final class ReducedJpegDecoder {
 			}
 			this.pos = segmentEnd;
 		}
-		return state.toReduced(width, height);
+		return state.toReduced(this, width, height);
 	}
 
-	/** Reads one scan of a progressive JPEG: a DC one into {@code state}, an AC one skipped. */
+	/** Reads one scan of a progressive JPEG into {@code state}: a DC one, and an AC one at 1/4 (at 1/8 skipped). */
 	private boolean progressiveScan(Progressive state, int segment, int segmentEnd, int[][] quant,
-			Huffman[] dcTables, int restartInterval) {
+			Huffman[] dcTables, Huffman[] acTables, int restartInterval) {
 		Frame frame = state.frame;
 		int count = u8(segment);
 		if (count < 1 || count > frame.components() || segmentEnd != segment + 1 + 2 * count + 3) {
@@ -294,11 +318,28 @@ public final class ReducedJpegDecoder {
 		int high = u8(spectrum + 2) >> 4;
 		int low = u8(spectrum + 2) & 15;
 		if (start != 0) {
-			// An AC scan (one component, a band of coefficients): not needed at 1/8.
-			if (count != 1 || stop < start || stop > 63) {
+			// An AC scan: one component, a band of coefficients, the first bits or the next one down.
+			if (count != 1 || stop < start || stop > 63 || low > 13 || (high != 0 && low != high - 1)) {
 				return false;
 			}
-			this.pos = entropyEnd(segmentEnd);
+			if (this.reduction == 8) {
+				this.pos = entropyEnd(segmentEnd);
+				return true;
+			}
+			int i = frame.indexOf(u8(segment + 1));
+			int table = u8(segment + 2) & 15;
+			// Its component's DC must have come first (a rule of the format libjpeg only warns about).
+			if (i < 0 || table > 3 || acTables[table] == null || state.bits[i] < 0) {
+				return false;
+			}
+			this.pos = segmentEnd;
+			this.restartCount = 0;
+			this.nextRestart = 0;
+			unstuff(restartInterval > 0);
+			if (!state.acScan(this, i, acTables[table], start, stop, high == 0, low, restartInterval)) {
+				return false;
+			}
+			this.pos = this.scanEnd;
 			return true;
 		}
 		if (stop != 0 || low > 13) {
@@ -324,7 +365,8 @@ public final class ReducedJpegDecoder {
 				if (state.bits[i] >= 0 || (dc[j] = dcTables[table]) == null || q == null || q[0] == 0) {
 					return false;
 				}
-				state.quant[i] = q[0];
+				// The table as it is at the component's first scan is the one its coefficients use, as in libjpeg.
+				state.quant[i] = q.clone();
 			}
 			else if (state.bits[i] != high || low != high - 1) {
 				return false;
@@ -365,16 +407,29 @@ public final class ReducedJpegDecoder {
 		}
 	}
 
-	/** The DC coefficients of a progressive JPEG's blocks, as its DC scans fill them in. */
+	/**
+	 * A progressive JPEG's coefficients as its scans fill them in: at 1/8 each block's DC; at 1/4 also the AC
+	 * coefficients that add to the means of a block's quarters. A frequency whose cosine averages to zero over
+	 * every output pixel's span adds nothing (2, 4 and 6 over four pixels, 4 over two), which leaves 24 of the 63
+	 * for a block reduced to 2×2 and 48 for a 4:2:0 chroma block reduced to 4×4; only those values are kept.
+	 *
+	 * <p>For every block it also keeps which of its 63 AC coefficients are non-zero so far, one bit each: a
+	 * refining AC scan sends one correction bit for each non-zero coefficient it passes, and with those bits the
+	 * ones not kept are passed over a word at a time. libjpeg keeps all 64 values of every block and reads those
+	 * bits one by one, which is most of its time on files with successive approximation.
+	 */
 	private static final class Progressive {
 
 		final Frame frame;
 
+		/** 8 or 4. */
+		final int reduction;
+
 		/** Per component, whether a first DC scan was read (-1 not yet) and then its lowest bit so far. */
 		final int[] bits;
 
-		/** Per component, the DC quantisation step, fixed by its first scan. */
-		final int[] quant;
+		/** Per component, its quantisation table (natural order) as it was at its first scan. */
+		final int[][] quant;
 
 		/** Per component, the DC coefficients of its blocks over whole MCUs. */
 		final int[][] coefficients;
@@ -389,8 +444,43 @@ public final class ReducedJpegDecoder {
 
 		final int mcusDown;
 
-		Progressive(Frame frame) {
+		/** At 1/4, per component: the pixels per side each of its blocks becomes. */
+		final int[] sides;
+
+		/** At 1/4, per component: the zigzag positions whose values are kept, a bit each. */
+		final long[] kept;
+
+		/**
+		 * At 1/4, per component: by zigzag position, where in a block's values it is kept; the ones not kept all
+		 * go to the block's last value, never read (a store without a branch costs less than the branch).
+		 */
+		final byte[][] slotOf;
+
+		/** At 1/4, per component: how many values each block keeps, and one more for those not kept. */
+		final int[] slots;
+
+		/** At 1/4, per component and block: its AC coefficients non-zero so far, bit k for zigzag position k. */
+		final long[][] nonZero;
+
+		/** At 1/4, per component: the kept values, {@link #slots} per block. */
+		final short[][] values;
+
+		/**
+		 * At 1/4, per component and bit: which kept coefficients of each block a refining scan sets that bit of,
+		 * added when the pixels are made (each bit of a coefficient is refined once, so the order does not
+		 * matter). {@code null} for bits never refined.
+		 */
+		final long[][][] refined;
+
+		/** Blocks still to come in the current AC scan's end-of-band run. */
+		private int endOfBands;
+
+		/** The current refining scan's {@link #refined} bits. */
+		private long[] refining;
+
+		Progressive(Frame frame, int reduction) {
 			this.frame = frame;
+			this.reduction = reduction;
 			int count = frame.components();
 			boolean colour = count == 3;
 			this.h = colour ? frame.h[0] : 1;
@@ -399,13 +489,51 @@ public final class ReducedJpegDecoder {
 			this.mcusDown = (frame.height + 8 * this.v - 1) / (8 * this.v);
 			this.bits = new int[count];
 			Arrays.fill(this.bits, -1);
-			this.quant = new int[count];
+			this.quant = new int[count][];
 			this.coefficients = new int[count][];
 			this.strides = new int[count];
+			this.sides = new int[count];
+			this.kept = new long[count];
+			this.slotOf = new byte[count][];
+			this.slots = new int[count];
+			this.nonZero = new long[count][];
+			this.values = new short[count][];
+			this.refined = new long[count][14][];
 			for (int i = 0; i < count; i++) {
 				this.strides[i] = this.mcusAcross * sampleH(i);
-				this.coefficients[i] = new int[this.strides[i] * this.mcusDown * sampleV(i)];
+				int blocks = this.strides[i] * this.mcusDown * sampleV(i);
+				this.coefficients[i] = new int[blocks];
+				if (reduction == 4) {
+					// Luma blocks become 2×2 pixels; a chroma block as many as the luma it covers (as at baseline).
+					this.sides[i] = (i == 0) ? 2 : 2 * this.h;
+					float[] weights = (this.sides[i] == 2) ? AVERAGES_2 : AVERAGES_4;
+					this.slotOf[i] = new byte[64];
+					for (int k = 1; k < 64; k++) {
+						if (addsUp(weights, this.sides[i], ZIGZAG[k] / 8) && addsUp(weights, this.sides[i], ZIGZAG[k] % 8)) {
+							this.kept[i] |= 1L << k;
+							this.slotOf[i][k] = (byte) this.slots[i]++;
+						}
+					}
+					for (int k = 0; k < 64; k++) {
+						if ((this.kept[i] & 1L << k) == 0) {
+							this.slotOf[i][k] = (byte) this.slots[i];
+						}
+					}
+					this.slots[i]++;
+					this.nonZero[i] = new long[blocks];
+					this.values[i] = new short[blocks * this.slots[i]];
+				}
 			}
+		}
+
+		/** Whether frequency {@code k} adds to any of the {@code n} means along a side. */
+		private static boolean addsUp(float[] weights, int n, int k) {
+			for (int i = 0; i < n; i++) {
+				if (weights[i * 8 + k] != 0) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		int sampleH(int i) {
@@ -414,6 +542,15 @@ public final class ReducedJpegDecoder {
 
 		int sampleV(int i) {
 			return (this.frame.components() == 3) ? this.frame.v[i] : 1;
+		}
+
+		/** The blocks of component {@code i} inside the picture, across and down: what a one-component scan holds. */
+		private int blocksAcross(int i) {
+			return ((this.frame.width * sampleH(i) + this.h - 1) / this.h + 7) / 8;
+		}
+
+		private int blocksDown(int i) {
+			return ((this.frame.height * sampleV(i) + this.v - 1) / this.v + 7) / 8;
 		}
 
 		/**
@@ -429,8 +566,8 @@ public final class ReducedJpegDecoder {
 			int unit = 0;
 			if (components.length == 1) {
 				int i = components[0];
-				int across = ((this.frame.width * sampleH(i) + this.h - 1) / this.h + 7) / 8;
-				int down = ((this.frame.height * sampleV(i) + this.v - 1) / this.v + 7) / 8;
+				int across = blocksAcross(i);
+				int down = blocksDown(i);
 				int[] out = this.coefficients[i];
 				for (int y = 0; y < down; y++) {
 					for (int x = 0; x < across; x++, unit++) {
@@ -496,32 +633,371 @@ public final class ReducedJpegDecoder {
 			return bitPos + 1;
 		}
 
-		/** @return the picture at 1/8, or {@code null} when a component never had a DC scan */
-		Reduced toReduced(int width, int height) {
+		/**
+		 * Reads one AC scan (at 1/4): component {@code i}'s blocks inside the picture, row by row, each the band
+		 * {@code start}–{@code stop} of its coefficients, their first bits down to {@code low} or the next bit.
+		 * It follows libjpeg's {@code decode_mcu_AC_first} and {@code decode_mcu_AC_refine}.
+		 */
+		boolean acScan(ReducedJpegDecoder in, int i, Huffman ac, int start, int stop, boolean first, int low,
+				int restartInterval) {
+			byte[] entropy = in.entropy;
+			int overrun = in.entropyLength * 8 + 64;
+			int across = blocksAcross(i);
+			int down = blocksDown(i);
+			int bitPos = 0;
+			int unit = 0;
+			this.endOfBands = 0;
+			if (!first && this.refined[i][low] == null) {
+				this.refined[i][low] = new long[this.nonZero[i].length];
+			}
+			this.refining = this.refined[i][low];
+			for (int y = 0; y < down; y++) {
+				for (int x = 0; x < across; x++, unit++) {
+					if (restartInterval > 0 && unit > 0 && unit % restartInterval == 0) {
+						if ((bitPos = in.restart(bitPos)) < 0) {
+							return false;
+						}
+						this.endOfBands = 0;
+					}
+					int block = y * this.strides[i] + x;
+					if (first) {
+						if (this.endOfBands > 0) {
+							this.endOfBands--;
+							continue;
+						}
+						bitPos = firstBand(entropy, ac, i, block, start, stop, low, bitPos);
+					}
+					else {
+						bitPos = refineBand(entropy, ac, i, block, start, stop, low, bitPos);
+					}
+					if (bitPos < 0 || bitPos > overrun) {
+						return false;
+					}
+				}
+			}
+			return in.finished(bitPos);
+		}
+
+		/** A block's band in a first AC scan: each coefficient's value above bit {@code low}; -1 for damage. */
+		private int firstBand(byte[] entropy, Huffman ac, int i, int block, int start, int stop, int low,
+				int bitPos) {
+			long nonZero = this.nonZero[i][block];
+			short[] values = this.values[i];
+			byte[] slotOf = this.slotOf[i];
+			int base = block * this.slots[i];
+			// As in refineBand: the bits from bitPos on, of which the first used are read.
+			long window = window(entropy, bitPos);
+			int used = 0;
+			for (int k = start; k <= stop;) {
+				if (used > 26) { // a code and its value bits take up to 31 of the 57 a load gives
+					bitPos += used;
+					used = 0;
+					window = window(entropy, bitPos);
+				}
+				long bits = window << used;
+				int code = ac.decode(bits);
+				int length = code >>> 8;
+				int run = (code >>> 4) & 15;
+				int size = code & 15;
+				if (size != 0) {
+					k += run;
+					if (k > stop) {
+						return -1;
+					}
+					values[base + slotOf[k]] = (short) (extend((int) (bits << length >>> (64 - size)), size) << low);
+					nonZero |= 1L << k;
+					used += length + size;
+					k++;
+				}
+				else if (code == 0) {
+					return -1;
+				}
+				else if (run == 15) {
+					used += length;
+					k += 16;
+				}
+				else {
+					// The end of this block's band and of as many more blocks' as the run says.
+					int more = (run == 0) ? 0 : (int) (bits << length >>> (64 - run));
+					this.endOfBands = (1 << run) + more - 1;
+					used += length + run;
+					break;
+				}
+			}
+			this.nonZero[i][block] = nonZero;
+			return bitPos + used;
+		}
+
+		/**
+		 * A block's band in a refining AC scan: new coefficients of magnitude {@code 1 << low}, each after a run
+		 * of coefficients still zero, and a correction bit for every non-zero one passed; -1 for damage.
+		 */
+		private int refineBand(byte[] entropy, Huffman ac, int i, int block, int start, int stop, int low,
+				int bitPos) {
+			long nonZero = this.nonZero[i][block];
+			long kept = this.kept[i];
+			short[] values = this.values[i];
+			byte[] slotOf = this.slotOf[i];
+			int base = block * this.slots[i];
+			long band = upTo(stop);
+			// The bits from bitPos on, of which the first used are read: a load for every few codes, not each.
+			long window = window(entropy, bitPos);
+			int used = 0;
+			int k = start;
+			if (this.endOfBands == 0) {
+				while (k <= stop) {
+					if (used > 24) { // a code with its run bits takes up to 30 of the 57 a load gives
+						bitPos += used;
+						used = 0;
+						window = window(entropy, bitPos);
+					}
+					long bits = window << used;
+					int code = ac.decode(bits);
+					if (code == 0) {
+						return -1;
+					}
+					int length = code >>> 8;
+					int run = (code >>> 4) & 15;
+					int size = code & 15;
+					used += length;
+					int value = 0;
+					if (size != 0) {
+						if (size != 1) {
+							return -1;
+						}
+						value = (bits << length < 0) ? 1 << low : -1 << low;
+						used++;
+					}
+					else if (run != 15) {
+						int more = (run == 0) ? 0 : (int) (bits << length >>> (64 - run));
+						this.endOfBands = (1 << run) + more;
+						used += run;
+						break;
+					}
+					// The new coefficient (or the end of sixteen zeros) is the (run + 1)th still-zero one from k.
+					long zeros = ~nonZero & band & from(k);
+					int target;
+					int first = Long.numberOfTrailingZeros(zeros);
+					long span = ((2L << run) - 1) << first;
+					if (first + run < 64 && (zeros & span) == span) {
+						target = first + run; // no non-zero coefficient among them: most codes past the lowest ones
+					}
+					else if (Long.bitCount(zeros) > run) {
+						target = select(zeros, run);
+					}
+					else if (value == 0) {
+						target = stop + 1;
+					}
+					else {
+						return -1;
+					}
+					long passed = nonZero & from(k) & below(target);
+					if ((passed & kept) != 0) {
+						correct(entropy, passed, i, block, bitPos + used);
+					}
+					used += Long.bitCount(passed);
+					if (value != 0) {
+						nonZero |= 1L << target;
+						values[base + slotOf[target]] = (short) value;
+					}
+					k = target + 1;
+				}
+			}
+			if (this.endOfBands > 0) {
+				long passed = nonZero & from(k) & band;
+				if ((passed & kept) != 0) {
+					correct(entropy, passed, i, block, bitPos + used);
+				}
+				used += Long.bitCount(passed);
+				this.endOfBands--;
+			}
+			this.nonZero[i][block] = nonZero;
+			return bitPos + used;
+		}
+
+		/**
+		 * Reads the correction bits at {@code bitPos} of the non-zero coefficients in {@code passed}, one each in
+		 * zigzag order, and notes in {@link #refining} the kept ones whose bit is set.
+		 */
+		private void correct(byte[] entropy, long passed, int i, int block, int bitPos) {
+			long kept = passed & this.kept[i];
+			// Each passed coefficient takes the next bit, up to the last one kept.
+			long set = 0;
+			long window = window(entropy, bitPos);
+			int used = 0;
+			for (long rest = passed & below(64 - Long.numberOfLeadingZeros(kept)); rest != 0; rest &= rest - 1) {
+				if (used == 57) { // at least 57 bits per load
+					window = window(entropy, bitPos + used);
+					used = 0;
+				}
+				set |= rest & -rest & (window >> 63);
+				window <<= 1;
+				used++;
+			}
+			this.refining[block] |= set & kept;
+		}
+
+		/**
+		 * The position of the {@code (n + 1)}th set bit of {@code x}, which has more than {@code n}: without
+		 * branches (a loop over the run of zeros a refining code skips mispredicts on most codes), from the
+		 * running bit counts of its bytes (S. Vigna, "Broadword implementation of rank/select queries", 2008).
+		 */
+		private static int select(long x, int n) {
+			long counts = x - ((x >>> 1) & 0x5555555555555555L);
+			counts = (counts & 0x3333333333333333L) + ((counts >>> 2) & 0x3333333333333333L);
+			counts = (counts + (counts >>> 4)) & 0x0F0F0F0F0F0F0F0FL;
+			long running = counts * 0x0101010101010101L;
+			// The bytes whose running count is at most n all come before the one holding the bit.
+			long before = ((n * 0x0101010101010101L | 0x8080808080808080L) - running) & 0x8080808080808080L;
+			int place = Long.bitCount(before) * 8;
+			int inByte = n - (int) ((running << 8) >>> place & 0xFF);
+			return place + SELECT_IN_BYTE[(int) (x >>> place & 0xFF) << 3 | inByte];
+		}
+
+		/** Bits {@code k} to 63 ({@code k} up to 64; without a branch, as Java shifts by {@code k} mod 64). */
+		private static long from(int k) {
+			return (-1L << k) & ~-(long) (k >>> 6);
+		}
+
+		/** Bits 0 to {@code k - 1} ({@code k} up to 64). */
+		private static long below(int k) {
+			return ~(-1L << k) | -(long) (k >>> 6);
+		}
+
+		/** Bits 0 to {@code k}. */
+		private static long upTo(int k) {
+			return below(k + 1);
+		}
+
+		/** @return the picture at 1/8 or 1/4, or {@code null} when a component never had a DC scan */
+		Reduced toReduced(ReducedJpegDecoder in, int width, int height) {
 			int count = this.frame.components();
 			byte[][] planes = new byte[count][];
+			int[] planeStrides = new int[count];
 			for (int i = 0; i < count; i++) {
 				if (this.bits[i] < 0) {
 					return null;
 				}
-				// As a baseline block at 1/8: the DC times its step, over 8, level-shifted, rounded.
-				float step = this.quant[i] / 8f;
-				int[] coefficients = this.coefficients[i];
-				byte[] plane = new byte[coefficients.length];
-				for (int k = 0; k < plane.length; k++) {
-					int value = (int) (coefficients[k] * step + 128.5f);
-					plane[k] = (byte) ((value < 0) ? 0 : Math.min(value, 255));
-				}
-				planes[i] = plane;
+				planes[i] = (this.reduction == 8) ? eighthPlane(i) : quarterPlane(in, i);
+				planeStrides[i] = (this.reduction == 8) ? this.strides[i] : this.strides[i] * this.sides[i];
 			}
+			// At 1/8 a chroma value covers h×v pixels; at 1/4 its block was reduced to the luma's pixels.
+			int across = (this.reduction == 8) ? this.h : 1;
+			int down = (this.reduction == 8) ? this.v : 1;
 			if (count == 1) {
 				byte[] neutral = new byte[planes[0].length];
 				Arrays.fill(neutral, (byte) 128);
 				return new Reduced(width, height,
-						YCbCr.toBgr(planes[0], this.strides[0], neutral, neutral, this.strides[0], 1, 1, width, height));
+						YCbCr.toBgr(planes[0], planeStrides[0], neutral, neutral, planeStrides[0], 1, 1, width, height));
 			}
-			return new Reduced(width, height, YCbCr.toBgr(planes[0], this.strides[0], planes[1], planes[2],
-					this.strides[1], this.h, this.v, width, height));
+			return new Reduced(width, height, YCbCr.toBgr(planes[0], planeStrides[0], planes[1], planes[2],
+					planeStrides[1], across, down, width, height));
+		}
+
+		/** As a baseline block at 1/8: the DC times its step, over 8, level-shifted, rounded. */
+		private byte[] eighthPlane(int i) {
+			float step = this.quant[i][0] / 8f;
+			int[] coefficients = this.coefficients[i];
+			byte[] plane = new byte[coefficients.length];
+			for (int k = 0; k < plane.length; k++) {
+				int value = (int) (coefficients[k] * step + 128.5f);
+				plane[k] = (byte) ((value < 0) ? 0 : Math.min(value, 255));
+			}
+			return plane;
+		}
+
+		/** As a baseline block at 1/4 ({@link #quarterBlock}): the kept coefficients in zigzag order. */
+		private byte[] quarterPlane(ReducedJpegDecoder in, int i) {
+			int side = this.sides[i];
+			int pixels = side * side;
+			float[] basis = basis(this.quant[i], side);
+			int stride = this.strides[i];
+			int rows = this.coefficients[i].length / stride;
+			int planeStride = stride * side;
+			byte[] plane = new byte[planeStride * rows * side];
+			float[] sums = in.sums;
+			long[] nonZero = this.nonZero[i];
+			short[] values = this.values[i];
+			byte[] slotOf = this.slotOf[i];
+			int slots = this.slots[i];
+			long kept = this.kept[i];
+			int[] dc = this.coefficients[i];
+			// The refined bits, and per block which coefficients each adds to.
+			int levels = 0;
+			int[] bits = new int[14];
+			long[][] refinedBy = new long[14][];
+			for (int bit = 0; bit < 14; bit++) {
+				if (this.refined[i][bit] != null) {
+					bits[levels] = bit;
+					refinedBy[levels++] = this.refined[i][bit];
+				}
+			}
+			long[] masks = new long[levels];
+			for (int row = 0; row < rows; row++) {
+				for (int column = 0; column < stride; column++) {
+					int block = row * stride + column;
+					for (int j = 0; j < levels; j++) {
+						masks[j] = refinedBy[j][block];
+					}
+					int offset = row * side * planeStride + column * side;
+					if (side == 2) {
+						quarterBlock(nonZero[block] & kept, values, block * slots, slotOf, levels, bits, masks, basis,
+								dc[block], plane, offset, planeStride);
+						continue;
+					}
+					Arrays.fill(sums, 0, pixels, 0f);
+					long present = nonZero[block] & kept;
+					while (present != 0) {
+						int k = Long.numberOfTrailingZeros(present);
+						float value = value(values[block * slots + slotOf[k]], k, levels, bits, masks);
+						int at = ZIGZAG[k] * pixels;
+						for (int p = 0; p < pixels; p++) {
+							sums[p] += value * basis[at + p];
+						}
+						present &= present - 1;
+					}
+					in.store(dc[block], basis, side, plane, offset, planeStride);
+				}
+			}
+			return plane;
+		}
+
+		/** {@link #quarterPlane} for a block that becomes 2×2 pixels, its sums in locals: most blocks are these. */
+		private static void quarterBlock(long present, short[] values, int base, byte[] slotOf, int levels, int[] bits,
+				long[] masks, float[] basis, int dc, byte[] plane, int offset, int stride) {
+			float s0 = 0;
+			float s1 = 0;
+			float s2 = 0;
+			float s3 = 0;
+			for (long rest = present; rest != 0; rest &= rest - 1) {
+				int k = Long.numberOfTrailingZeros(rest);
+				float value = value(values[base + slotOf[k]], k, levels, bits, masks);
+				int at = ZIGZAG[k] * 4;
+				s0 += value * basis[at];
+				s1 += value * basis[at + 1];
+				s2 += value * basis[at + 2];
+				s3 += value * basis[at + 3];
+			}
+			// As store() rounds them.
+			float mean = dc * basis[0] + 128.5f;
+			plane[offset] = clampToByte((int) (mean + s0));
+			plane[offset + 1] = clampToByte((int) (mean + s1));
+			plane[offset + stride] = clampToByte((int) (mean + s2));
+			plane[offset + stride + 1] = clampToByte((int) (mean + s3));
+		}
+
+		/** A kept coefficient at zigzag position {@code k}: its first bits, and those refined, away from zero. */
+		private static int value(int first, int k, int levels, int[] bits, long[] masks) {
+			int refined = 0;
+			for (int j = 0; j < levels; j++) {
+				refined |= (int) (masks[j] >>> k & 1) << bits[j];
+			}
+			int sign = first >> 31;
+			return first + ((refined ^ sign) - sign);
+		}
+
+		private static byte clampToByte(int value) {
+			return (byte) ((value < 0) ? 0 : Math.min(value, 255));
 		}
 
 	}
@@ -564,7 +1040,7 @@ public final class ReducedJpegDecoder {
 			}
 			byte[] symbols = new byte[total];
 			System.arraycopy(this.data, p + 17, symbols, 0, total);
-			Huffman table = Huffman.build(counts, symbols, tableClass == 1);
+			Huffman table = Huffman.build(counts, symbols);
 			if (table == null) {
 				return false;
 			}
@@ -842,7 +1318,9 @@ public final class ReducedJpegDecoder {
 				for (int x = i * span; x < (i + 1) * span; x++) {
 					sum += Math.cos((2 * x + 1) * k * Math.PI / 16);
 				}
-				weights[i * 8 + k] = (float) (scale * sum / span);
+				// Exactly zero where the cosine averages out (its sum is then a rounding error): the progressive
+				// decoder keeps only the coefficients with a weight.
+				weights[i * 8 + k] = (Math.abs(sum) < 1e-9) ? 0f : (float) (scale * sum / span);
 			}
 		}
 		return weights;
@@ -862,7 +1340,7 @@ public final class ReducedJpegDecoder {
 		int diff = (int) (dcRead >> 32);
 		int position = (int) dcRead;
 		int k = 1;
-		char[] skip = ac.skip;
+		char[] skip = ac.skip();
 		while (true) {
 			long window = window(entropy, position);
 			// Up to four lookups of 12 bits from one 57-bit window: each costs a table load, not a data load.
@@ -1060,7 +1538,7 @@ public final class ReducedJpegDecoder {
 
 	}
 
-	/** A Huffman table with a lookup for short codes and, for AC tables, the skip lookup. */
+	/** A Huffman table with a lookup for short codes and, for AC tables at 1/8, the skip lookup. */
 	private static final class Huffman {
 
 		/** By the next {@value #LOOKUP_BITS} bits: code length {@code << 8 |} symbol, or 0 for longer codes. */
@@ -1078,7 +1556,19 @@ public final class ReducedJpegDecoder {
 		 * including an end of block: bits used (low 5 bits), coefficients advanced ({@code << 8}) and whether the
 		 * block ended ({@code << 15}); 0 when not even one fits.
 		 */
-		final char[] skip;
+		private char[] skip;
+
+		/** The skip lookup, made on first use: progressive files and 1/4 never use it. */
+		char[] skip() {
+			if (this.skip == null) {
+				char[] table = new char[1 << SKIP_BITS];
+				for (int bits = 0; bits < table.length; bits++) {
+					table[bits] = (char) skipEntry(bits);
+				}
+				this.skip = table;
+			}
+			return this.skip;
+		}
 
 		/** @return code length {@code << 8 |} symbol for the code at the start of {@code window}, 0 when none */
 		int decode(long window) {
@@ -1095,13 +1585,12 @@ public final class ReducedJpegDecoder {
 			return 0;
 		}
 
-		private Huffman(byte[] symbols, boolean ac) {
+		private Huffman(byte[] symbols) {
 			this.symbols = symbols;
-			this.skip = ac ? new char[1 << SKIP_BITS] : null;
 		}
 
-		static Huffman build(int[] counts, byte[] symbols, boolean ac) {
-			Huffman table = new Huffman(symbols, ac);
+		static Huffman build(int[] counts, byte[] symbols) {
+			Huffman table = new Huffman(symbols);
 			int[] codes = new int[symbols.length];
 			int[] lengths = new int[symbols.length];
 			int code = 0;
@@ -1126,11 +1615,6 @@ public final class ReducedJpegDecoder {
 					for (int j = 0; j < (1 << shift); j++) {
 						table.lookup[first + j] = lengths[i] << 8 | (symbols[i] & 0xFF);
 					}
-				}
-			}
-			if (ac) {
-				for (int bits = 0; bits < (1 << SKIP_BITS); bits++) {
-					table.skip[bits] = (char) table.skipEntry(bits);
 				}
 			}
 			return table;

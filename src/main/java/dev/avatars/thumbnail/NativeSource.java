@@ -15,16 +15,17 @@ import java.util.zip.Inflater;
  *
  * @param width stored width in pixels (before EXIF orientation)
  * @param height stored height in pixels
+ * @param progressive a progressive JPEG (the 1/4 scale then has a decoder of its own)
  * @param colour the embedded profile's conversion to sRGB, applied after decoding; {@code null} for untagged and
  * sRGB pictures
  */
-record NativeSource(Kind kind, int width, int height, ColourTransform colour) {
+record NativeSource(Kind kind, int width, int height, boolean progressive, ColourTransform colour) {
 
 	/** Larger profiles (real ones are a few kilobytes, LUT-based ones a few hundred) go to the pure-Java path. */
 	private static final int MAX_PROFILE_BYTES = 4 * 1024 * 1024;
 
 	NativeSource(Kind kind, int width, int height) {
-		this(kind, width, height, null);
+		this(kind, width, height, false, null);
 	}
 
 	enum Kind {
@@ -95,7 +96,7 @@ record NativeSource(Kind kind, int width, int height, ColourTransform colour) {
 				if (!supported || (components != 1 && components != 3) || frame != null) {
 					return null;
 				}
-				frame = new NativeSource(Kind.JPEG, u16(bytes, segment + 3), u16(bytes, segment + 1));
+				frame = new NativeSource(Kind.JPEG, u16(bytes, segment + 3), u16(bytes, segment + 1), marker == 0xC2, null);
 			}
 			if (marker == 0xDA) {
 				if (frame == null || frame.width <= 0 || frame.height <= 0) {
@@ -286,7 +287,7 @@ record NativeSource(Kind kind, int width, int height, ColourTransform colour) {
 			return null;
 		}
 		return (colour == ColourTransform.NONE) ? source
-				: new NativeSource(source.kind, source.width, source.height, colour);
+				: new NativeSource(source.kind, source.width, source.height, source.progressive, colour);
 	}
 
 	/**

@@ -21,9 +21,10 @@ import org.opencv.imgproc.Imgproc;
  * The fast path: a JPEG is decoded at 1/2, 1/4 or 1/8 of its size, so a 12-megapixel photo costs the work of a
  * few hundred thousand pixels; OpenCV crops, resizes and encodes. The decode scale is the smallest reduction
  * that still leaves the largest thumbnail size on the crop's side. At 1/8, where phone photos land,
- * {@link ReducedJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need);
- * otherwise libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling; at 1/4 faster than the Java
- * decoder), and decodes PNG and WebP. Orientation, crop square and scale come from {@link Photo}, as on the
+ * {@link ReducedJpegDecoder} decodes (faster than libjpeg-turbo there, as it skips what 1/8 does not need), and
+ * at 1/4 progressive files (it keeps only the coefficients the output needs, and passes over the refining bits
+ * of the others in bulk); otherwise libjpeg-turbo inside OpenCV scales while it decodes (DCT scaling; at 1/4
+ * faster than the Java decoder on baseline files), and decodes PNG and WebP. Orientation, crop square and scale come from {@link Photo}, as on the
  * Java path. The square thumbnails are encoded by {@link JpegEncoder}, which writes what OpenCV's encoder wrote
  * in about 60% of its time (OpenCV's bundled libjpeg has no SIMD; docs/BENCHMARKS.md, "Encoding the square
  * thumbnails").
@@ -186,12 +187,16 @@ final class OpenCvRenderer {
 		return best;
 	}
 
-	/** The photo at 1/{@code reduction}: at 1/8 by {@link ReducedJpegDecoder} where it reads the file, else by OpenCV. */
+	/**
+	 * The photo at 1/{@code reduction}: by {@link ReducedJpegDecoder} where it reads the file, at 1/8 and, for a
+	 * progressive file, at 1/4; else by OpenCV.
+	 */
 	private Mat decode(Photo photo, int reduction) {
-		ReducedJpegDecoder.Reduced eighth = (reduction == 8) ? photo.decoded(this.largest, this.reducer) : null;
-		if (eighth != null) {
-			Mat decoded = new Mat(eighth.height(), eighth.width(), CvType.CV_8UC3);
-			decoded.put(0, 0, eighth.bgr());
+		boolean ours = reduction == 8 || (reduction == 4 && photo.source().progressive());
+		ReducedJpegDecoder.Reduced reduced = ours ? photo.decoded(this.largest, this.reducer) : null;
+		if (reduced != null) {
+			Mat decoded = new Mat(reduced.height(), reduced.width(), CvType.CV_8UC3);
+			decoded.put(0, 0, reduced.bgr());
 			return decoded;
 		}
 		FileBytes file = photo.file();

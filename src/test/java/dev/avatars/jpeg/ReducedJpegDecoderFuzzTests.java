@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each file within {@link #LIMIT_MILLIS} of CPU. The seeds are the JPEGs the upload meets: the JDK's encoder
  * (baseline 4:2:0, progressive, grey, restart markers), libjpeg-turbo's through OpenCV (4:4:4, 4:2:2, 4:2:0,
  * grey, restart markers, progressive, sizes that are not whole blocks), progressive files with jpegtran's scan
- * scripts, the shipped test photos (EXIF, GPS, CMYK), and seeds
+ * scripts (DC and AC successive approximation, restarts), read at 1/4 as at 1/8 unless 4:2:2, the shipped test
+ * photos (EXIF, GPS, CMYK), and seeds
  * with EXIF orientation and an ICC profile. Mutant {@code n} is {@code new Mutator(seeds()).mutant(n)}: bit flips,
  * edge values, truncation, JPEG segments copied or dropped, segment lengths and SOF dimensions changed.
  */
@@ -83,8 +84,10 @@ class ReducedJpegDecoderFuzzTests {
 				Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444,
 				Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1));
 		seeds.add(new Seed("libjpeg-progressive-444.jpg", progressive.toArray()));
-		// jpegtran's scan scripts: DC split in three steps and per component, restart markers in every scan.
-		for (String name : List.of("dc-mixed-422.jpg", "dc-per-component-420.jpg", "dc-two-steps-restart-420.jpg")) {
+		// jpegtran's scan scripts: DC split in three steps and per component, restart markers in every scan; AC
+		// in four and six approximation steps with odd bands, restarts every 5 MCUs and every MCU.
+		for (String name : List.of("dc-mixed-422.jpg", "dc-per-component-420.jpg", "dc-two-steps-restart-420.jpg",
+				"ac-four-steps-restart-5b-420.jpg", "ac-deep-restart-1b-444.jpg", "ac-bands-420.jpg")) {
 			seeds.add(new Seed("progressive/" + name, TestImages.resource("progressive/" + name)));
 		}
 		return seeds;
@@ -114,7 +117,7 @@ class ReducedJpegDecoderFuzzTests {
 		return out.toArray();
 	}
 
-	/** The mutants start from pictures the decoder reads, and from some it leaves to others (CMYK; progressive at 1/4). */
+	/** The mutants start from pictures the decoder reads, and from some it leaves to others (CMYK; 4:2:2 at 1/4). */
 	@Test
 	void theSeedsAreReadAtTheirSizeOrLeftAsTheyShouldBe() {
 		Map<String, String> outcomes = new TreeMap<>();
@@ -130,12 +133,10 @@ class ReducedJpegDecoderFuzzTests {
 		Map<String, String> expected = new TreeMap<>();
 		for (Seed seed : seeds()) {
 			int[] size = JpegSize.of(seed.bytes());
-			boolean progressive = seed.name().contains("progressive");
 			boolean left = seed.name().contains("cmyk");
 			for (int reduction : new int[] { 8, 4 }) {
-				// At 1/4 only baseline, luma sampled 1×1 or 2×2: not 4:2:2, not progressive.
-				boolean leftHere = left
-						|| (reduction == 4 && (progressive || seed.name().contains("422")));
+				// At 1/4 only luma sampled 1×1 or 2×2 (not 4:2:2), baseline or progressive.
+				boolean leftHere = left || (reduction == 4 && seed.name().contains("422"));
 				expected.put(seed.name() + " 1/" + reduction, leftHere ? "left"
 						: ceil(size[0], reduction) + "x" + ceil(size[1], reduction) + " of " + size[0] + "x" + size[1]);
 			}
@@ -147,6 +148,8 @@ class ReducedJpegDecoderFuzzTests {
 	void mutatedJpegsGiveAPictureOfTheirSizeOrNullWithinTheLimit() throws Exception {
 		Mutator mutator = new Mutator(seeds());
 		Map<String, Integer> counts = new TreeMap<>();
+		// Progressive seeds' mutants at 1/4, where every scan is decoded: how many, and how many gave pictures.
+		int[] progressiveQuarter = new int[2];
 		List<String> findings = new ArrayList<>();
 		long started = System.nanoTime();
 		try (BoundedRunner runner = new BoundedRunner(LIMIT_MILLIS)) {
@@ -160,6 +163,10 @@ class ReducedJpegDecoderFuzzTests {
 					String problem = problem(run, size, reduction);
 					String outcome = (problem != null) ? "finding" : (run.value() == null) ? "left" : "pictures";
 					counts.merge(outcome, 1, Integer::sum);
+					if (reduction == 4 && readAtOneQuarterWhenProgressive(mutant.seed())) {
+						progressiveQuarter[0]++;
+						progressiveQuarter[1] += (run.value() != null) ? 1 : 0;
+					}
 					if (problem != null) {
 						findings.add("mutant " + n + " (" + mutant.seed().name() + ": " + mutant.mutation() + ") at 1/"
 								+ reduction + ": " + problem);
@@ -178,6 +185,15 @@ class ReducedJpegDecoderFuzzTests {
 		// Not a vacuous run: the mutants reach both the decoder's pictures and its refusals.
 		assertThat(counts.getOrDefault("pictures", 0)).as(counts.toString()).isGreaterThan(MUTANTS / 4);
 		assertThat(counts.getOrDefault("left", 0)).as(counts.toString()).isGreaterThan(MUTANTS / 4);
+		// And progressive files are decoded at 1/4, every scan, not only refused there (baseline seeds' mutants
+		// give a picture at 1/4 in about a fifth of the decodes, progressive ones at 1/8 in about a quarter).
+		assertThat(progressiveQuarter[1]).as("pictures among %d progressive mutants at 1/4", progressiveQuarter[0])
+			.isGreaterThan(progressiveQuarter[0] / 10);
+	}
+
+	/** A progressive seed the decoder reads at 1/4 (not 4:2:2). */
+	private static boolean readAtOneQuarterWhenProgressive(Seed seed) {
+		return seed.name().contains("progressive") && !seed.name().contains("422");
 	}
 
 	/** What is wrong with the run's outcome, or null when it is a picture of the stated size or null. */

@@ -156,13 +156,14 @@ class ReducedJpegDecoderTests {
 	void leavesFramesItDoesNotRead(int reduction) {
 		Mat photo = photo(CvType.CV_8UC3);
 		MatOfByte progressive = new MatOfByte();
-		Imgcodecs.imencode(".jpg", photo, progressive, new MatOfInt(Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1));
+		Imgcodecs.imencode(".jpg", photo, progressive, new MatOfInt(Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1,
+				Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422));
 		byte[] fourOneOne = encode(photo, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_411, 0);
 		byte[] cmyk = TestImages.resource("cmyk.jpg");
 		byte[] png = TestImages.png(64, 64);
 
 		if (reduction == 4) {
-			// At 1/8 a progressive file's DC scans are enough (ProgressiveJpegTests).
+			// 4:2:2 at 1/4, progressive or not (at 1/8 it reads; ProgressiveJpegTests).
 			assertThat(ReducedJpegDecoder.decode(progressive.toArray(), (int) progressive.total(), reduction)).isNull();
 		}
 		assertThat(ReducedJpegDecoder.decode(fourOneOne, fourOneOne.length, reduction)).isNull();
