@@ -1572,10 +1572,13 @@ public final class ReducedJpegDecoder {
 
 		/** @return code length {@code << 8 |} symbol for the code at the start of {@code window}, 0 when none */
 		int decode(long window) {
+			// Small enough that the JIT always inlines it, whatever the call counts at compile time.
 			int entry = this.lookup[(int) (window >>> (64 - LOOKUP_BITS))];
-			if (entry != 0) {
-				return entry;
-			}
+			return (entry != 0) ? entry : decodeLong(window);
+		}
+
+		/** A code longer than the lookup's bits: from the canonical code ranges. */
+		private int decodeLong(long window) {
 			for (int length = LOOKUP_BITS + 1; length <= 16; length++) {
 				int code = (int) (window >>> (64 - length));
 				if (code <= this.maxCode[length]) {
