@@ -472,9 +472,6 @@ public final class ReducedJpegDecoder {
 		 */
 		final long[][][] refined;
 
-
-
-
 		Progressive(Frame frame, int reduction) {
 			this.frame = frame;
 			this.reduction = reduction;
@@ -937,7 +934,10 @@ public final class ReducedJpegDecoder {
 			return plane;
 		}
 
-		/** As a baseline block at 1/4 ({@link #quarterBlock}): the kept coefficients in zigzag order. */
+		/**
+		 * As a baseline block at 1/4 ({@link ReducedJpegDecoder#quarterBlock}): the kept coefficients in zigzag
+		 * order, so that the pixels are the same to the byte.
+		 */
 		private byte[] quarterPlane(ReducedJpegDecoder in, int i) {
 			int side = this.sides[i];
 			int pixels = side * side;
@@ -972,7 +972,7 @@ public final class ReducedJpegDecoder {
 					}
 					int offset = row * side * planeStride + column * side;
 					if (side == 2) {
-						quarterBlock(nonZero[block] & kept, values, block * slots, slotOf, levels, bits, masks, basis,
+						twoByTwo(nonZero[block] & kept, values, block * slots, slotOf, levels, bits, masks, basis,
 								dc[block], plane, offset, planeStride);
 						continue;
 					}
@@ -994,7 +994,7 @@ public final class ReducedJpegDecoder {
 		}
 
 		/** {@link #quarterPlane} for a block that becomes 2×2 pixels, its sums in locals: most blocks are these. */
-		private static void quarterBlock(long present, short[] values, int base, byte[] slotOf, int levels, int[] bits,
+		private static void twoByTwo(long present, short[] values, int base, byte[] slotOf, int levels, int[] bits,
 				long[] masks, float[] basis, int dc, byte[] plane, int offset, int stride) {
 			float s0 = 0;
 			float s1 = 0;
@@ -1019,12 +1019,12 @@ public final class ReducedJpegDecoder {
 
 		/** A kept coefficient at zigzag position {@code k}: its first bits, and those refined, away from zero. */
 		private static int value(int first, int k, int levels, int[] bits, long[] masks) {
-			int refined = 0;
+			int added = 0;
 			for (int j = 0; j < levels; j++) {
-				refined |= (int) (masks[j] >>> k & 1) << bits[j];
+				added |= (int) (masks[j] >>> k & 1) << bits[j];
 			}
 			int sign = first >> 31;
-			return first + ((refined ^ sign) - sign);
+			return first + ((added ^ sign) - sign);
 		}
 
 		private static byte clampToByte(int value) {
