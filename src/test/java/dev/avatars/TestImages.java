@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
@@ -169,5 +171,31 @@ public final class TestImages {
 		.getBytes(StandardCharsets.UTF_8);
 
 	public static final byte[] PDF = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+
+	/** Each scan's entropy-coded data: from, to (exclusive), and whether it is an AC scan (1) or DC (0). */
+	public static List<int[]> jpegScans(byte[] jpeg) {
+		List<int[]> scans = new ArrayList<>();
+		int pos = 2;
+		while (pos + 4 <= jpeg.length) {
+			int marker = jpeg[pos + 1] & 0xFF;
+			if (marker == 0xD9) {
+				break;
+			}
+			int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
+			int next = pos + 2 + length;
+			if (marker == 0xDA) {
+				int count = jpeg[pos + 4] & 0xFF;
+				int start = jpeg[pos + 5 + 2 * count] & 0xFF;
+				int end = next;
+				while (!(jpeg[end] == (byte) 0xFF && jpeg[end + 1] != 0 && (jpeg[end + 1] & 0xF8) != 0xD0)) {
+					end++;
+				}
+				scans.add(new int[] { next, end, (start == 0) ? 0 : 1 });
+				next = end;
+			}
+			pos = next;
+		}
+		return scans;
+	}
 
 }

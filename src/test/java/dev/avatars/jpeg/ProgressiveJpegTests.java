@@ -147,12 +147,12 @@ class ProgressiveJpegTests {
 		ReducedJpegDecoder.Reduced ours = ReducedJpegDecoder.decode(baseline, baseline.length, 4);
 		assertThat(ours.width()).isEqualTo(QUARTER_WIDTH);
 		assertThat(ours.height()).isEqualTo(QUARTER_HEIGHT);
-		assertWithinLibjpegsQuarter(ours, baseline, false);
+		ReducedJpegDecoderTests.assertWithinLibjpegsQuarter(ours, baseline, false);
 		// And libjpeg reads each progressive file as it reads the baseline one: the premise of the test above.
 		for (String script : scripts()) {
 			byte[] jpeg = fixture(script + "-" + sampling + ".jpg");
-			assertThat(libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_4)).as(script)
-				.isEqualTo(libjpeg(baseline, Imgcodecs.IMREAD_REDUCED_COLOR_4));
+			assertThat(ReducedJpegDecoderTests.libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_4)).as(script)
+				.isEqualTo(ReducedJpegDecoderTests.libjpeg(baseline, Imgcodecs.IMREAD_REDUCED_COLOR_4));
 		}
 	}
 
@@ -187,7 +187,7 @@ class ProgressiveJpegTests {
 		assertThat(firstDifference(ours, ReducedJpegDecoder.decode(baseline, baseline.length, 4)))
 			.as("against the baseline original")
 			.isNull();
-		assertWithinLibjpegsQuarter(ours, progressive, grey);
+		ReducedJpegDecoderTests.assertWithinLibjpegsQuarter(ours, progressive, grey);
 	}
 
 	@ParameterizedTest
@@ -223,7 +223,7 @@ class ProgressiveJpegTests {
 	void damageInAnAcScanChangesNothingAtOneEighth() {
 		byte[] jpeg = fixture("dc-per-component-422.jpg");
 		byte[] expected = ReducedJpegDecoder.decode(jpeg, jpeg.length, 8).bgr();
-		List<int[]> scans = scans(jpeg);
+		List<int[]> scans = TestImages.jpegScans(jpeg);
 		int damagedScans = 0;
 		for (int s = 0; s < scans.size(); s++) {
 			int[] scan = scans.get(s);
@@ -288,7 +288,7 @@ class ProgressiveJpegTests {
 	/** Each scan of the file damaged in five ways, one file each. */
 	private static List<byte[]> damaged(byte[] jpeg) {
 		List<byte[]> files = new ArrayList<>();
-		for (int[] scan : scans(jpeg)) {
+		for (int[] scan : TestImages.jpegScans(jpeg)) {
 			int length = scan[1] - scan[0];
 			for (int variant = 0; variant < 5; variant++) {
 				byte[] damaged = jpeg.clone();
@@ -307,32 +307,6 @@ class ProgressiveJpegTests {
 			}
 		}
 		return files;
-	}
-
-	/** Each scan's entropy-coded data: from, to (exclusive), and whether it is an AC scan (1) or DC (0). */
-	static List<int[]> scans(byte[] jpeg) {
-		List<int[]> scans = new ArrayList<>();
-		int pos = 2;
-		while (pos + 4 <= jpeg.length) {
-			int marker = jpeg[pos + 1] & 0xFF;
-			if (marker == 0xD9) {
-				break;
-			}
-			int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
-			int next = pos + 2 + length;
-			if (marker == 0xDA) {
-				int count = jpeg[pos + 4] & 0xFF;
-				int start = jpeg[pos + 5 + 2 * count] & 0xFF;
-				int end = next;
-				while (!(jpeg[end] == (byte) 0xFF && jpeg[end + 1] != 0 && (jpeg[end + 1] & 0xF8) != 0xD0)) {
-					end++;
-				}
-				scans.add(new int[] { next, end, (start == 0) ? 0 : 1 });
-				next = end;
-			}
-			pos = next;
-		}
-		return scans;
 	}
 
 	static byte[] fixture(String name) {
@@ -369,21 +343,6 @@ class ProgressiveJpegTests {
 				b[first] & 0xFF, count, b.length, worst);
 	}
 
-	/** As ReducedJpegDecoderTests holds a baseline file at 1/4: within 1 level (grey) or 3, mostly equal. */
-	private static void assertWithinLibjpegsQuarter(ReducedJpegDecoder.Reduced ours, byte[] jpeg, boolean grey) {
-		byte[] theirs = libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_4);
-		assertThat(ours.bgr()).hasSameSizeAs(theirs);
-		int worst = 0;
-		long total = 0;
-		for (int i = 0; i < theirs.length; i++) {
-			int off = Math.abs((ours.bgr()[i] & 0xFF) - (theirs[i] & 0xFF));
-			worst = Math.max(worst, off);
-			total += off;
-		}
-		assertThat(worst).as("largest difference from libjpeg's 1/4").isLessThanOrEqualTo(grey ? 1 : 3);
-		assertThat(total / (double) theirs.length).as("mean difference from libjpeg's 1/4").isLessThan(0.05);
-	}
-
 	private static int worstDifference(byte[] ours, byte[] theirs) {
 		assertThat(ours).hasSameSizeAs(theirs);
 		int worst = 0;
@@ -394,14 +353,7 @@ class ProgressiveJpegTests {
 	}
 
 	private static byte[] libjpeg(byte[] jpeg) {
-		return libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_8);
-	}
-
-	private static byte[] libjpeg(byte[] jpeg, int flags) {
-		Mat decoded = Imgcodecs.imdecode(new MatOfByte(jpeg), flags | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
-		byte[] bgr = new byte[(int) decoded.total() * 3];
-		decoded.get(0, 0, bgr);
-		return bgr;
+		return ReducedJpegDecoderTests.libjpeg(jpeg, Imgcodecs.IMREAD_REDUCED_COLOR_8);
 	}
 
 	/** Smooth colour, a disc and stripes with grain; 1001×757, not whole blocks. */

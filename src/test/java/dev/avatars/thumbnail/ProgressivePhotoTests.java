@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -161,46 +162,34 @@ class ProgressivePhotoTests {
 		assertThat(photo.decoded(16, JpegReducer.of(true))).isNotNull();
 	}
 
+	/** At 1/8 (16 px from the 193 px square), where only the DC scans are decoded: a thumbnail or a reason. */
 	@ParameterizedTest
 	@EnumSource(Thumbnailer.Engine.class)
 	void damageInsideAnyScanGivesAThumbnailOrAReason(Thumbnailer.Engine engine) throws Exception {
-		Thumbnailer thumbnailer = new Thumbnailer(List.of(16), 0.85f, engine, 40_000_000);
-		int thumbnails = 0;
-		List<String> reasons = new ArrayList<>();
-		for (String script : SCRIPTS) {
-			byte[] jpeg = TestImages.resource("progressive/" + script + "-420.jpg");
-			List<int[]> scans = scans(jpeg);
-			for (int s = 0; s < scans.size(); s++) {
-				int[] scan = scans.get(s);
-				for (int variant = 0; variant < 3; variant++) {
-					byte[] damaged = jpeg.clone();
-					int length = scan[1] - scan[0];
-					damaged[scan[0] + length * variant / 3] ^= (byte) 0x5A;
-					damaged[scan[0] + length / 2] = (byte) ((variant == 2) ? 0xFF : 0x00);
-					Path file = Files.write(this.dir.resolve(script + "-" + s + "-" + variant + ".jpg"), damaged);
-					try {
-						assertThat(thumbnailer.render(file, null)).hasSize(1);
-						thumbnails++;
-					}
-					catch (UndecodableImageException ex) {
-						assertThat(ex.getMessage()).isNotBlank();
-						reasons.add(ex.getMessage());
-					}
-				}
-			}
-		}
-		assertThat(thumbnails).isPositive();
+		assertThat(renderDamaged(engine, 16, Arrays.stream(SCRIPTS).map((script) -> script + "-420").toList()))
+			.as("thumbnails").isPositive();
 	}
 
 	/** At 1/4 (48 px from the 193 px square), where every scan is decoded: a thumbnail or a reason. */
 	@ParameterizedTest
 	@EnumSource(Thumbnailer.Engine.class)
 	void damageInsideAnyScanAtOneQuarterGivesAThumbnailOrAReason(Thumbnailer.Engine engine) throws Exception {
-		Thumbnailer thumbnailer = new Thumbnailer(List.of(48), 0.85f, engine, 40_000_000);
+		assertThat(renderDamaged(engine, 48, List.of("ac-four-steps-420", "ac-deep-restart-1b-444", "ac-bands-420")))
+			.as("thumbnails").isPositive();
+	}
+
+	/**
+	 * Renders each fixture damaged three ways inside each of its scans: a thumbnail of {@code size} or
+	 * {@link UndecodableImageException} with a reason, never anything else.
+	 *
+	 * @return how many gave a thumbnail
+	 */
+	private int renderDamaged(Thumbnailer.Engine engine, int size, List<String> fixtures) throws Exception {
+		Thumbnailer thumbnailer = new Thumbnailer(List.of(size), 0.85f, engine, 40_000_000);
 		int thumbnails = 0;
-		for (String name : List.of("ac-four-steps-420", "ac-deep-restart-1b-444", "ac-bands-420")) {
+		for (String name : fixtures) {
 			byte[] jpeg = TestImages.resource("progressive/" + name + ".jpg");
-			List<int[]> scans = scans(jpeg);
+			List<int[]> scans = TestImages.jpegScans(jpeg);
 			for (int s = 0; s < scans.size(); s++) {
 				int[] scan = scans.get(s);
 				for (int variant = 0; variant < 3; variant++) {
@@ -212,7 +201,7 @@ class ProgressivePhotoTests {
 					try {
 						List<Thumbnail> rendered = thumbnailer.render(file, null);
 						assertThat(rendered).hasSize(1);
-						assertThat(rendered.get(0).size()).isEqualTo(48);
+						assertThat(rendered.get(0).size()).isEqualTo(size);
 						thumbnails++;
 					}
 					catch (UndecodableImageException ex) {
@@ -221,7 +210,7 @@ class ProgressivePhotoTests {
 				}
 			}
 		}
-		assertThat(thumbnails).isPositive();
+		return thumbnails;
 	}
 
 	/** The reduced decoder, noting what it was asked and whether it gave a picture. */
@@ -291,25 +280,6 @@ class ProgressivePhotoTests {
 				sampling, Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, progressive ? 1 : 0);
 		assertThat(Imgcodecs.imencode(".jpg", image, out, params)).isTrue();
 		return out.toArray();
-	}
-
-	/** Each scan's entropy-coded data: from, to (exclusive). */
-	private static List<int[]> scans(byte[] jpeg) {
-		List<int[]> scans = new ArrayList<>();
-		int pos = 2;
-		while (pos + 4 <= jpeg.length && (jpeg[pos + 1] & 0xFF) != 0xD9) {
-			int next = pos + 2 + (((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF));
-			if ((jpeg[pos + 1] & 0xFF) == 0xDA) {
-				int end = next;
-				while (!(jpeg[end] == (byte) 0xFF && jpeg[end + 1] != 0 && (jpeg[end + 1] & 0xF8) != 0xD0)) {
-					end++;
-				}
-				scans.add(new int[] { next, end });
-				next = end;
-			}
-			pos = next;
-		}
-		return scans;
 	}
 
 }
