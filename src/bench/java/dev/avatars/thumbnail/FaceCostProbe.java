@@ -1,6 +1,5 @@
 package dev.avatars.thumbnail;
 
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -93,10 +92,11 @@ public final class FaceCostProbe {
 			}
 		}
 		FaceDetector detector = FaceDetector.load();
-		Net net = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
-		Net noWinograd = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		byte[] model = FaceDetector.modelBytes();
+		Net net = Dnn.readNetFromTFLite(new MatOfByte(model));
+		Net noWinograd = Dnn.readNetFromTFLite(new MatOfByte(model));
 		noWinograd.enableWinograd(false);
-		Net noFusion = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		Net noFusion = Dnn.readNetFromTFLite(new MatOfByte(model));
 		noFusion.enableFusion(false);
 		// OpenCV's int8 form of the model, calibrated on the corpus' own pictures squeezed to 192×192.
 		List<Mat> calibration = new ArrayList<>();
@@ -105,10 +105,10 @@ public final class FaceCostProbe {
 			Imgproc.resize(small, squeezed, new Size(192, 192));
 			calibration.add(squeezed);
 		}
-		Net int8 = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()))
+		Net int8 = Dnn.readNetFromTFLite(new MatOfByte(model))
 			.quantize(List.of(Dnn.blobFromImages(calibration, 1 / 127.5, new Size(192, 192),
 					new Scalar(127.5, 127.5, 127.5), true, false)), CvType.CV_32F, CvType.CV_32F, true);
-		Net fp16 = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+		Net fp16 = Dnn.readNetFromTFLite(new MatOfByte(model));
 		fp16.setPreferableTarget(Dnn.DNN_TARGET_CPU_FP16);
 		Mat input = new Mat(192, 192, CvType.CV_8UC3, new Scalar(90, 120, 150));
 		Mat blob = Dnn.blobFromImage(input, 1 / 127.5, new Size(192, 192), new Scalar(127.5, 127.5, 127.5), true, false);
@@ -138,7 +138,7 @@ public final class FaceCostProbe {
 			List<Mat> outputs = new ArrayList<>();
 			String answer;
 			// A net of its own: one that failed is not used for the timings below.
-			Net trial = Dnn.readNetFromTFLite(new MatOfByte(modelBytes()));
+			Net trial = Dnn.readNetFromTFLite(new MatOfByte(model));
 			try {
 				trial.setInput(wide);
 				trial.forward(outputs, trial.getUnconnectedOutLayersNames());
@@ -250,11 +250,6 @@ public final class FaceCostProbe {
 		}
 	}
 
-	private static byte[] modelBytes() throws java.io.IOException {
-		try (InputStream in = FaceDetector.class.getResourceAsStream("/models/blazeface/face_detection_full_range.tflite")) {
-			return in.readAllBytes();
-		}
-	}
 
 	/**
 	 * What OpenCvRenderer.circle did before {@link PngEncoder}: BGRA through OpenCV's PNG encoder (defaults); the

@@ -1,6 +1,5 @@
 package dev.avatars.thumbnail;
 
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -55,7 +54,7 @@ public final class ForwardAbProbe {
 		Path corpus = Path.of(args[0]);
 		int rounds = Integer.parseInt(args[1]);
 		String[] ways = args[2].split(",");
-		byte[] model = modelBytes();
+		byte[] model = FaceDetector.modelBytes();
 		Path modelFile = Files.createTempFile("face-model-", ".tflite");
 		Files.write(modelFile, model);
 		List<Mat> blobs = new ArrayList<>();
@@ -212,11 +211,5 @@ public final class ForwardAbProbe {
 		return sorted(values)[values.length / 2];
 	}
 
-	private static byte[] modelBytes() throws java.io.IOException {
-		try (InputStream in = FaceDetector.class
-			.getResourceAsStream("/models/blazeface/face_detection_full_range.tflite")) {
-			return in.readAllBytes();
-		}
-	}
 
 }

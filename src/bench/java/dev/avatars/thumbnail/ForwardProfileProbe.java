@@ -1,6 +1,5 @@
 package dev.avatars.thumbnail;
 
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ public final class ForwardProfileProbe {
 			throw new IllegalStateException(NativeOpenCv.failure());
 		}
 		int runs = Integer.parseInt(args[0]);
-		byte[] model = (args.length > 1 && !args[1].equals("-")) ? Files.readAllBytes(Path.of(args[1])) : modelBytes();
+		byte[] model = (args.length > 1 && !args[1].equals("-")) ? Files.readAllBytes(Path.of(args[1])) : FaceDetector.modelBytes();
 		boolean layers = args.length > 2 && args[2].equals("layers");
 		Net net = Dnn.readNetFromTFLite(new MatOfByte(model));
 		Mat input = new Mat(192, 192, CvType.CV_8UC3, new Scalar(90, 120, 150));
@@ -146,11 +145,5 @@ public final class ForwardProfileProbe {
 		}
 	}
 
-	private static byte[] modelBytes() throws java.io.IOException {
-		try (InputStream in = FaceDetector.class
-			.getResourceAsStream("/models/blazeface/face_detection_full_range.tflite")) {
-			return in.readAllBytes();
-		}
-	}
 
 }

@@ -75,14 +75,19 @@ final class FaceDetector {
 
 	/** @throws IOException when the model is missing from the class path (a broken build) */
 	static FaceDetector load() throws IOException {
+		FaceDetector detector = new FaceDetector(modelBytes());
+		// Loading once here makes a model OpenCV cannot read fail at start-up, not on the first upload.
+		detector.nets.get();
+		return detector;
+	}
+
+	/** The model file's bytes, from the class path (the probes in src/bench read it here too). */
+	static byte[] modelBytes() throws IOException {
 		try (InputStream in = FaceDetector.class.getResourceAsStream(MODEL)) {
 			if (in == null) {
 				throw new IOException("the face model " + MODEL + " is missing from the class path");
 			}
-			FaceDetector detector = new FaceDetector(in.readAllBytes());
-			// Loading once here makes a model OpenCV cannot read fail at start-up, not on the first upload.
-			detector.nets.get();
-			return detector;
+			return in.readAllBytes();
 		}
 	}
 
