@@ -34,7 +34,7 @@ final class ProgressiveTwinsProbe {
 				for (int reduction : new int[] { 8, 4 }) {
 					ReducedJpegDecoder.Reduced expected = ReducedJpegDecoder.decode(baseline, baseline.length, reduction);
 					ReducedJpegDecoder.Reduced actual = ReducedJpegDecoder.decode(twin, twin.length, reduction);
-					if (actual == null && expected != null && expected.width() * expected.height() > 1_000_000) {
+					if (actual == null && expected != null && expected.width() * expected.height() > ReducedJpegDecoder.MAX_PROGRESSIVE_QUARTER_PIXELS) {
 						left++; // a progressive picture this large at 1/4 is left to the full decoder
 						continue;
 					}

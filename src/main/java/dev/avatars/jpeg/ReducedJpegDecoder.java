@@ -54,7 +54,7 @@ public final class ReducedJpegDecoder {
 	 * A progressive picture at 1/4 keeps some of its AC coefficients until its last scan: beyond this many output
 	 * pixels (a 16-megapixel original; 35 to 50 MB of them) it is left to the full decoder.
 	 */
-	private static final int MAX_PROGRESSIVE_QUARTER_PIXELS = 1_000_000;
+	static final int MAX_PROGRESSIVE_QUARTER_PIXELS = 1_000_000;
 
 	/** The picture reduced, BGR bytes row by row (OpenCV's order). */
 	public record Reduced(int width, int height, byte[] bgr) {
